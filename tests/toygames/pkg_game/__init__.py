@@ -1,0 +1,1 @@
+"""A game package run with `python -m toygames.pkg_game`."""
