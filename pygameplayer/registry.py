@@ -13,7 +13,8 @@ _GAMES: dict[str, GameSpec] = {}
 
 
 def _key(name: str) -> str:
-    return name.lower().removeprefix("pygameplayer/")
+    """Lookup key: case, the ``pygameplayer/`` prefix, ``-`` and ``_`` do not matter."""
+    return name.lower().removeprefix("pygameplayer/").replace("-", "").replace("_", "")
 
 
 def register_game(name: str, entry: str, actions: Any, **fields: Any) -> GameSpec:
