@@ -62,9 +62,11 @@ def get_spec(name: str | GameSpec) -> GameSpec:
     for spec in _GAMES.values():
         if spec.env_id and _key(spec.env_id) == key:
             return spec
-    known = sorted(_GAMES)
+    known = sorted(spec.name for spec in _GAMES.values())
     raise UnknownGame(
-        f"no game named {name!r}." + did_you_mean(key, known) + f" Known games: {', '.join(known)}."
+        f"no game named {name!r}."
+        + did_you_mean(str(name), known)
+        + f" Known games: {', '.join(known)}."
         " Register your own with pygameplayer.register_game()."
     )
 
