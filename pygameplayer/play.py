@@ -31,13 +31,14 @@ def play(
     seed: int = 0,
     max_frames: int | None = None,
     headless: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> list[PlayedEpisode]:
     """Let a person play ``spec``'s game; print rewards as they happen; return the episodes.
 
     A termination hook firing starts a new episode; the game ending by itself (window closed,
     quit, returned) ends the session. ``max_frames`` stops after that many frames in total.
     """
+    out = out or sys.stdout
     session = GameSession(
         spec.parsed_entry, name=spec.name, fps=spec.fps, passthrough=True, headless=headless
     )
@@ -67,6 +68,11 @@ def play(
             session.start(seed + len(episodes), bind)
             total, frames, reason = 0.0, 1, ""
             while not reason:
+                if frames_left is not None:
+                    frames_left -= 1
+                    if frames_left <= 0:
+                        reason = "frame limit"
+                        break
                 message = session.resume()
                 frames += 1
                 gained = reward() if reward is not None else 0.0
@@ -77,10 +83,6 @@ def play(
                     reason = message.reason
                 elif any(t() for t in terminate):
                     reason = "hook"
-                if frames_left is not None:
-                    frames_left -= 1
-                    if frames_left <= 0 and not reason:
-                        reason = "frame limit"
             episodes.append(PlayedEpisode(total, frames, reason))
             print(
                 f"episode {len(episodes)}: return {total:g}, {frames} frames, ended by {reason}",

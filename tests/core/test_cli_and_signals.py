@@ -1,0 +1,105 @@
+"""The command line and process-level behaviour (Ctrl-C, play mode)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import pygameplayer
+from pygameplayer import hooks
+from pygameplayer.cli import main
+from pygameplayer.play import play
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def catch_spec():
+    return pygameplayer.register_game(
+        "catch-cli",
+        entry="toygames.catch:main",
+        actions={"noop": [], "left": ["K_LEFT"], "right": ["K_RIGHT"]},
+        reward=hooks.variable_delta("toygames.catch:score")
+        - hooks.variable_delta("toygames.catch:misses"),
+        screen_size=(40, 40),
+        description="tiny test game",
+    )
+
+
+def test_list_shows_games_and_agents(catch_spec, capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "catch-cli" in out and "pygameplayer/catch-cli" in out and "random" in out
+
+
+def test_run_prints_one_line_per_episode(catch_spec, capsys):
+    assert main(["run", "catch-cli", "--agent", "random", "--episodes", "2", "--seed", "3"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("episode")]
+    assert len(lines) == 2 and "return" in lines[0] and "steps/s" in lines[0]
+
+
+def test_run_with_a_step_budget(catch_spec, capsys):
+    assert main(["run", "catch-cli", "--steps", "50"]) == 0
+    assert "50 steps" in capsys.readouterr().out
+
+
+def test_bad_names_give_a_clear_error_and_exit_code(catch_spec, capsys):
+    assert main(["run", "catch-clj"]) == 2
+    assert "Did you mean 'catch-cli'" in capsys.readouterr().err
+    assert main(["run", "catch-cli", "--agent", "randon"]) == 2
+    assert "Did you mean 'random'" in capsys.readouterr().err
+
+
+def test_play_reports_rewards_as_they_happen(capsys):
+    spec = pygameplayer.register_game(
+        "short-play",
+        entry="toygames.endings:by_return",
+        actions={"noop": []},
+        reward=hooks.variable_delta("toygames.endings:frames"),
+    )
+    episodes = play(spec, seed=1)
+    out = capsys.readouterr().out
+    assert len(episodes) == 1 and episodes[0].end_reason == "returned"
+    # the hook binds at the first shown frame, before the game counts it
+    assert episodes[0].total_reward == 5
+    assert out.count("reward +1") == 5
+
+
+def test_play_stops_at_the_frame_limit():
+    spec = pygameplayer.register_game(
+        "endless-play", entry="toygames.endings:never_ends", actions={"noop": []}
+    )
+    episodes = play(spec, max_frames=3)
+    assert episodes[0].end_reason == "frame limit" and episodes[0].frames == 3
+
+
+def test_ctrl_c_stops_training_even_if_the_game_ignores_quit():
+    script = textwrap.dedent(
+        """
+        import pygameplayer
+        env = pygameplayer.make(pygameplayer.register_game(
+            "stubborn", entry="toygames.ignore_quit:main", actions={"noop": []}).name)
+        env.reset(seed=0)
+        print("running", flush=True)
+        while True:
+            env.step(0)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    try:
+        assert proc.stdout.readline().strip() == b"running"
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode != 0
+    assert b"KeyboardInterrupt" in err
