@@ -44,13 +44,28 @@ def machine() -> str:
 
 
 def bare_fps(entry: str, frames: int = 20_000, fps: float = 60.0) -> float:
-    """Frames per second of the game's own loop with no harness (``module:function`` entries)."""
+    """Frames per second of the game's own loop with no harness (``module:function`` entries).
+
+    Only time inside episodes counts (first tick to last tick), as the env's steps/s excludes
+    resets too; episodes that end are restarted by re-importing the module.
+    """
     module_name, _, function = entry.partition(":")
     count = [0]
+    inside = [0.0]
+    first = [0.0]
+    last = [0.0]
 
     class FastClock:
+        def __init__(self) -> None:
+            first[0] = 0.0
+
         def tick(self, framerate: float = 0) -> int:
-            count[0] += 1
+            now = time.perf_counter()
+            if first[0] == 0.0:
+                first[0] = now
+            else:
+                count[0] += 1
+            last[0] = now
             if count[0] >= frames:
                 raise _FramesDone
             return int(1000 / (framerate or fps))
@@ -65,20 +80,22 @@ def bare_fps(entry: str, frames: int = 20_000, fps: float = 60.0) -> float:
 
     real_clock = pygame.time.Clock
     pygame.time.Clock = FastClock  # type: ignore[misc]
-    start = time.perf_counter()
     try:
         while True:
             sys.modules.pop(module_name, None)
             module = importlib.import_module(module_name)
-            with contextlib.suppress(SystemExit):
-                getattr(module, function)()
+            try:
+                with contextlib.suppress(SystemExit):
+                    getattr(module, function)()
+            finally:
+                inside[0] += last[0] - first[0]
     except _FramesDone:
         pass
     finally:
         pygame.time.Clock = real_clock  # type: ignore[misc]
         sys.modules.pop(module_name, None)
         pygame.quit()
-    return count[0] / (time.perf_counter() - start)
+    return count[0] / inside[0]
 
 
 def env_steps_per_second(

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import greenlet
 import numpy as np
 import pygame
@@ -149,6 +150,10 @@ class GameSession:
             else:
                 self._added_path = None
             self._real_clock = self.real.Clock()
+            # OpenCV's thread pool falls asleep between frames and costs more to wake than a
+            # small resize takes; capture runs single-threaded while a game is open.
+            self._cv_threads = cv2.getNumThreads()
+            cv2.setNumThreads(1)
         except BaseException:
             self._patcher.restore()
             _live = None
@@ -260,6 +265,7 @@ class GameSession:
                 sys.path.remove(self._added_path)
             if not self._pygame_was_init:
                 pygame.quit()
+            cv2.setNumThreads(self._cv_threads)
             sdl.restore(self._sdl_before)
             if _live is self:
                 _live = None

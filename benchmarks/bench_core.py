@@ -1,0 +1,137 @@
+"""Harness overhead: env steps/s through pygameplayer vs each game's bare loop, in one run.
+
+    python benchmarks/bench_core.py            # all games found
+    python benchmarks/bench_core.py --quick    # fewer steps
+
+Prints, per game: bare-loop frames/s (the ceiling), env steps/s at the given observation, their
+ratio, the harness's own cost per step in microseconds, and the median reset time. Then the
+speed-up of 2 async envs (separate processes) over 1 env on a 640x480 game.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import gymnasium as gym  # noqa: E402
+
+import pygameplayer  # noqa: E402
+from benchmarks.common import bare_fps, env_steps_per_second, machine, reset_ms  # noqa: E402
+from pygameplayer import hooks  # noqa: E402
+
+TOY_CASES = [
+    # (name, entry, screen, env kwargs)
+    ("toy catch 40x40", "toygames.catch:main", (40, 40), {}),
+    (
+        "toy bounce 640x480 -> 84x84 gray",
+        "toygames.bounce640:main",
+        (640, 480),
+        {"obs_type": "grayscale", "size": 84},
+    ),
+    (
+        "toy bounce 640x480 -> 84x84 gray, frameskip 4",
+        "toygames.bounce640:main",
+        (640, 480),
+        {"obs_type": "grayscale", "size": 84, "frameskip": 4},
+    ),
+]
+BUNDLED_CASES = [
+    ("pong 640x480 -> 84x84 gray", "pong", {"obs_type": "grayscale", "size": 84}),
+    (
+        "pong 640x480 -> 84x84 gray, frameskip 4",
+        "pong",
+        {"obs_type": "grayscale", "size": 84, "frameskip": 4},
+    ),
+    ("minipong 40x40 rgb", "minipong", {}),
+    ("halfpong 40x40 rgb", "halfpong", {}),
+    ("pixelcopter 48x48 rgb", "pixelcopter", {}),
+    ("tetris rgb", "tetris", {}),
+]
+
+
+def toy_id(entry: str, screen: tuple[int, int]) -> str:
+    name = "bench-" + entry.split(".")[1].split(":")[0]
+    spec = pygameplayer.register_game(
+        name,
+        entry=entry,
+        actions={
+            "noop": [],
+            "up": ["K_UP"],
+            "down": ["K_DOWN"],
+            "left": ["K_LEFT"],
+            "right": ["K_RIGHT"],
+        },
+        reward=hooks.variable_delta("score"),
+        screen_size=screen,
+        terminate=hooks.when("score", lambda s: s > 10**9),
+    )
+    return spec.env_id
+
+
+def measure(label: str, env_id: str, entry: str, kwargs: dict, steps: int) -> None:
+    frameskip = kwargs.get("frameskip", 1)
+    bare = bare_fps(entry, frames=steps)
+    sps, _ = env_steps_per_second(lambda: gym.make(env_id, **kwargs), steps=steps // frameskip)
+    frames_per_s = sps * frameskip
+    cost = (1 / frames_per_s - 1 / bare) * 1e6
+    reset = reset_ms(lambda: gym.make(env_id, **kwargs), repeats=20)
+    print(
+        f"{label:<48} bare {bare:>9,.0f} f/s | env {sps:>9,.0f} steps/s = {frames_per_s:>9,.0f}"
+        f" f/s | ratio {frames_per_s / bare:5.2f} | harness {cost:5.1f} us/frame"
+        f" | reset {reset:5.1f} ms",
+        flush=True,
+    )
+
+
+def vector_scaling(env_id: str, kwargs: dict, steps: int) -> None:
+    def rate(num_envs: int, mode: str) -> float:
+        envs = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode, **kwargs)
+        envs.reset(seed=0)
+        action = envs.action_space.sample()
+        for _ in range(50):
+            envs.step(action)
+        start = time.perf_counter()
+        n = steps // num_envs
+        for _ in range(n):
+            envs.step(envs.action_space.sample())
+        elapsed = time.perf_counter() - start
+        envs.close()
+        return n * num_envs / elapsed
+
+    single = env_steps_per_second(lambda: gym.make(env_id, **kwargs), steps=steps)[0]
+    one = rate(1, "async")
+    two = rate(2, "async")
+    print(
+        f"{env_id} {kwargs}: 1 env in-process {single:,.0f} steps/s | 1 async {one:,.0f} | "
+        f"2 async {two:,.0f} -> 2 async / 1 env = {two / single:.2f}x",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    steps = 5_000 if args.quick else 30_000
+    print(machine())
+    registered = {spec.name for spec in pygameplayer.list_games()}
+    for label, entry, screen, kwargs in TOY_CASES:
+        measure(label, toy_id(entry, screen), entry, kwargs, steps)
+    for label, name, kwargs in BUNDLED_CASES:
+        if name in registered:
+            spec = pygameplayer.get_spec(name)
+            measure(label, spec.env_id, spec.entry, kwargs, steps)
+    big = "pong" if "pong" in registered else None
+    env_id = (
+        pygameplayer.get_spec(big).env_id if big else toy_id("toygames.bounce640:main", (640, 480))
+    )
+    vector_scaling(env_id, {"obs_type": "grayscale", "size": 84}, steps // 2)
+
+
+if __name__ == "__main__":
+    main()
