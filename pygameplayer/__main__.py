@@ -4,4 +4,5 @@ import sys
 
 from pygameplayer.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # guarded: worker processes re-import this module under another name
+    sys.exit(main())

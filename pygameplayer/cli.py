@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
+from typing import Any
 
 from pygameplayer.errors import PygamePlayerError
 from pygameplayer.registry import get_spec, list_games
@@ -28,14 +28,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
     p.set_defaults(func=cmd_play)
 
-    p = sub.add_parser("run", help="run an agent on a game and print per-episode results")
+    p = sub.add_parser("run", help="train or evaluate an agent on a game (a run folder per run)")
     p.add_argument("game", help="game name (see `list`)")
     p.add_argument("--agent", default="random", help="agent name (see `list`); default random")
+    p.add_argument("--steps", type=int, default=None, help="env steps to train for")
     p.add_argument("--episodes", type=int, default=None, help="stop after this many episodes")
-    p.add_argument("--steps", type=int, default=None, help="stop after this many env steps")
-    p.add_argument("--seed", type=int, default=0, help="seed for the env and the agent")
-    p.add_argument("--render", action="store_true", help="show the game in a window, real time")
+    p.add_argument("--seed", type=int, default=0, help="seed for the envs and the agent")
+    p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda, cuda:N")
+    p.add_argument("--num-envs", type=int, default=1, help="parallel games (one process each)")
+    p.add_argument(
+        "--render", action="store_true", help="show the game in a real window (real time)"
+    )
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its latest checkpoint")
+    p.add_argument("--eval-only", action="store_true", help="only evaluate a saved agent")
+    p.add_argument("--load", metavar="CKPT", help="checkpoint file for --eval-only")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="agent option, e.g. --set learning_rate=1e-4 (repeatable)",
+    )
+    p.add_argument("--config", dest="config_file", metavar="FILE", help="agent options (TOML/JSON)")
+    p.add_argument("--runs-dir", default="runs", help="where run folders go (default ./runs)")
+    p.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
+    p.add_argument("--eval-episodes", type=int, default=5, help="episodes per evaluation")
+    p.add_argument("--checkpoint-every", type=int, default=50_000, help="steps between checkpoints")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("watch", help="watch a trained agent play in a window, in real time")
+    p.add_argument("run_dir", help="a run folder (runs/<game>-<agent>-<time>)")
+    p.add_argument("--episodes", type=int, default=5, help="episodes to show")
+    p.add_argument("--checkpoint", default=None, help="a checkpoint file instead of latest.pt")
+    p.add_argument("--seed", type=int, default=0, help="seed of the first episode")
+    p.set_defaults(func=cmd_watch)
     return parser
 
 
@@ -75,40 +103,33 @@ def _keys_help(spec: object) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run an agent for some episodes or steps, printing one line per episode."""
-    from agents import agent_class
-    from pygameplayer.registry import make
-
-    spec = get_spec(args.game)
-    agent_type = agent_class(args.agent)
-    env = make(spec.name, render_mode="human" if args.render else None)
-    agent = agent_type(env.action_space, seed=args.seed)
-    episodes = args.episodes if args.episodes is not None or args.steps is not None else 3
-    total_steps, done_episodes = 0, 0
-    try:
-        obs, _ = env.reset(seed=args.seed)
-        ep_return, ep_len, started = 0.0, 0, time.perf_counter()
-        while (episodes is None or done_episodes < episodes) and (
-            args.steps is None or total_steps < args.steps
-        ):
-            obs, reward, terminated, truncated, _ = env.step(agent.predict(obs))
-            ep_return += float(reward)
-            ep_len += 1
-            total_steps += 1
-            if terminated or truncated:
-                done_episodes += 1
-                rate = ep_len / max(time.perf_counter() - started, 1e-9)
-                print(
-                    f"episode {done_episodes}: return {ep_return:g}, length {ep_len} steps, "
-                    f"{'terminated' if terminated else 'truncated'}, {rate:,.0f} steps/s",
-                    flush=True,
-                )
-                obs, _ = env.reset()
-                ep_return, ep_len, started = 0.0, 0, time.perf_counter()
-    finally:
-        env.close()
-    print(f"{done_episodes} episodes, {total_steps} steps")
+    """Train, resume or evaluate an agent."""
+    runner = _runner()
+    options = runner.RunOptions(
+        **{k: v for k, v in vars(args).items() if k not in ("command", "func")}
+    )
+    if options.eval_only:
+        runner.evaluate(options)
+    else:
+        runner.train(options)
     return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Show a trained agent playing."""
+    _runner().watch(args.run_dir, args.episodes, args.checkpoint, args.seed)
+    return 0
+
+
+def _runner() -> Any:
+    try:
+        from agents import runner
+    except ImportError as exc:
+        raise PygamePlayerError(
+            f"training needs the agents' dependencies ({exc.name} is missing): "
+            "pip install 'pygameplayer[agents]'"
+        ) from None
+    return runner
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -56,6 +56,26 @@ class Ended:
 
 _live: GameSession | None = None
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
+_inherited: list[object] = []
+
+
+def _forget_inherited_game() -> None:
+    """In a child forked while a game was live: that game belongs to the parent.
+
+    The child undoes the inherited patches and releases the one-game claim, so it can open a game
+    of its own (as Gymnasium's async vector env workers do). The parent's suspended greenlet is
+    kept referenced, never resumed or collected, so none of the game's code runs in the child.
+    """
+    global _live
+    if _live is not None:
+        _inherited.append(_live._glet)
+        _live._glet = None
+        _live._patcher.restore()
+        _live.opened = False
+        _live = None
+
+
+os.register_at_fork(after_in_child=_forget_inherited_game)
 
 
 def _private_random() -> types.ModuleType:

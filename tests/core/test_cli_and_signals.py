@@ -37,19 +37,26 @@ def test_list_shows_games_and_agents(catch_spec, capsys):
     assert "catch-cli" in out and "pygameplayer/catch-cli" in out and "random" in out
 
 
-def test_run_prints_one_line_per_episode(catch_spec, capsys):
-    assert main(["run", "catch-cli", "--agent", "random", "--episodes", "2", "--seed", "3"]) == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("episode")]
-    assert len(lines) == 2 and "return" in lines[0] and "steps/s" in lines[0]
+def test_run_plays_the_asked_number_of_episodes(catch_spec, tmp_path, capsys):
+    args = ["run", "catch-cli", "--agent", "random", "--episodes", "2", "--seed", "3"]
+    assert main([*args, "--runs-dir", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "2 episodes" in out and ("episode 2: return" in out or "episodes 1-2" in out)
+    (run_dir,) = tmp_path.iterdir()
+    rows = (run_dir / "episodes.csv").read_text().splitlines()
+    assert rows[0] == "step,episode,return,length,wall_time" and len(rows) == 3
 
 
-def test_run_with_a_step_budget(catch_spec, capsys):
-    assert main(["run", "catch-cli", "--steps", "50"]) == 0
+def test_run_with_a_step_budget(catch_spec, tmp_path, capsys):
+    assert (
+        main(["run", "catch-cli", "--steps", "50", "--runs-dir", str(tmp_path), "--no-progress"])
+        == 0
+    )
     assert "50 steps" in capsys.readouterr().out
 
 
 def test_bad_names_give_a_clear_error_and_exit_code(catch_spec, capsys):
-    assert main(["run", "catch-clj"]) == 2
+    assert main(["run", "catch-clj", "--runs-dir", "/nonexistent"]) == 2
     assert "Did you mean 'catch-cli'" in capsys.readouterr().err
     assert main(["run", "catch-cli", "--agent", "randon"]) == 2
     assert "Did you mean 'random'" in capsys.readouterr().err

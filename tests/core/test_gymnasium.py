@@ -144,3 +144,16 @@ def test_step_time_does_not_grow_over_episodes(catch_id):
     finally:
         env.close()
     assert np.isfinite(0)
+
+
+def test_async_workers_can_start_while_a_game_is_live_in_the_parent(catch_id):
+    env = gym.make(catch_id)
+    env.reset(seed=0)
+    envs = gym.make_vec(catch_id, num_envs=2, vectorization_mode="async")
+    try:
+        obs, _ = envs.reset(seed=0)
+        envs.step(envs.action_space.sample())
+        env.step(0)  # the parent's own game is unharmed
+    finally:
+        envs.close()
+        env.close()

@@ -8,14 +8,15 @@ WIDTH, HEIGHT = 40, 40
 score = 0
 misses = 0
 frames = 0
+paddle = WIDTH // 2
+ball_x, ball_y = WIDTH // 2, 0
 
 
 def main(max_misses=3):
-    global score, misses, frames
+    global score, misses, frames, paddle, ball_x, ball_y
     pygame.init()
     screen = pygame.display.set_mode((WIDTH, HEIGHT))
     clock = pygame.time.Clock()
-    paddle = WIDTH // 2
     ball_x, ball_y = random.randrange(4, WIDTH - 4), 0
     while True:
         for event in pygame.event.get():

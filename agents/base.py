@@ -1,0 +1,297 @@
+"""The interface every agent implements, in the spirit of Stable-Baselines3.
+
+An agent is built from the spaces it will see and a config dataclass; it says how it wants its
+envs made (:meth:`Agent.env_options`, :meth:`Agent.env_wrappers`); it trains with
+:meth:`Agent.learn` on a Gymnasium vector env, acts with :meth:`Agent.predict`, and round-trips
+exactly through :meth:`Agent.save` / :meth:`Agent.load`. The training loop calls a
+:class:`Callback` after every vector step, which is how the runner logs, checkpoints, evaluates
+and stops on Ctrl-C without the agent knowing about any of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+
+from pygameplayer.errors import PygamePlayerError
+
+#: Bumped when the checkpoint layout changes incompatibly.
+CHECKPOINT_FORMAT = 1
+
+
+class CheckpointError(PygamePlayerError, ValueError):
+    """A checkpoint is corrupt, or belongs to another agent or game."""
+
+
+class Callback:
+    """Hooks into an agent's training loop. Every method is optional."""
+
+    def on_training_start(self, agent: Agent, total_steps: int) -> None:
+        """Training begins (or resumes at ``agent.num_steps``)."""
+
+    def on_step(self, agent: Agent, infos: dict[str, Any]) -> bool:
+        """After each vector step; ``infos`` is the vector env's info. Return False to stop."""
+        return True
+
+    def on_log(self, agent: Agent, scalars: dict[str, float]) -> None:
+        """The agent reports scalars (``losses/td_loss``, ``charts/epsilon`` ...)."""
+
+    def on_training_end(self, agent: Agent) -> None:
+        """Training stopped (budget reached, or a callback asked to stop)."""
+
+
+class CallbackList(Callback):
+    """Several callbacks called in order; training stops if any asks to."""
+
+    def __init__(self, callbacks: Iterable[Callback] = ()) -> None:
+        self.callbacks = list(callbacks)
+
+    def on_training_start(self, agent: Agent, total_steps: int) -> None:  # noqa: D102
+        for cb in self.callbacks:
+            cb.on_training_start(agent, total_steps)
+
+    def on_step(self, agent: Agent, infos: dict[str, Any]) -> bool:  # noqa: D102
+        keep_going = True
+        for cb in self.callbacks:
+            keep_going = cb.on_step(agent, infos) and keep_going
+        return keep_going
+
+    def on_log(self, agent: Agent, scalars: dict[str, float]) -> None:  # noqa: D102
+        for cb in self.callbacks:
+            cb.on_log(agent, scalars)
+
+    def on_training_end(self, agent: Agent) -> None:  # noqa: D102
+        for cb in self.callbacks:
+            cb.on_training_end(agent)
+
+
+@dataclasses.dataclass
+class AgentConfig:
+    """Options every agent has; each agent subclasses this with its own hyperparameters."""
+
+
+class Agent(ABC):
+    """Base class of all agents.
+
+    Args:
+        observation_space: what one env observes (after the agent's own wrappers).
+        action_space: a ``Discrete`` space.
+        config: the agent's config dataclass (defaults if ``None``).
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:1"`` ... (torch agents).
+        seed: seeds the agent's own random generators.
+    """
+
+    name: ClassVar[str] = ""
+    config_class: ClassVar[type] = AgentConfig
+    #: Option values that work per game name, merged over the config's defaults.
+    game_defaults: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def __init__(
+        self,
+        observation_space: gym.Space,
+        action_space: gym.Space,
+        config: Any = None,
+        *,
+        device: str = "cpu",
+        seed: int = 0,
+    ) -> None:
+        if not isinstance(action_space, gym.spaces.Discrete):
+            raise TypeError(f"{self.name} needs a Discrete action space, got {action_space}")
+        self.observation_space = observation_space
+        self.action_space = action_space
+        self.config = config if config is not None else self.config_class()
+        self.device = device
+        self.seed = seed
+        self.num_steps = 0
+        self.rng = np.random.default_rng(seed)
+
+    # ------------------------------------------------------------------ how to make the envs
+
+    @classmethod
+    def env_options(cls, config: Any) -> dict[str, Any]:
+        """Keyword arguments for the game env (``obs_type``, ``size``, ``frameskip`` ...)."""
+        return {}
+
+    @classmethod
+    def env_wrappers(cls, config: Any) -> list[Callable[[gym.Env], gym.Env]]:
+        """Gymnasium wrappers applied to each env, innermost first (frame stacking ...)."""
+        return []
+
+    # ------------------------------------------------------------------ behaviour
+
+    @abstractmethod
+    def predict(self, obs: np.ndarray, deterministic: bool = True) -> np.ndarray | int:
+        """Actions for a batch of observations (or one action for one observation)."""
+
+    def act(self, obs: np.ndarray) -> np.ndarray | int:
+        """Actions as during training (exploration on)."""
+        return self.predict(obs, deterministic=False)
+
+    def learn(
+        self, envs: gym.vector.VectorEnv, total_steps: int, callback: Callback | None = None
+    ) -> Agent:
+        """Train until ``num_steps`` reaches ``total_steps`` env steps (summed over envs)."""
+        callback = callback or Callback()
+        callback.on_training_start(self, total_steps)
+        try:
+            self._learn(envs, total_steps, callback)
+        finally:
+            callback.on_training_end(self)
+        return self
+
+    @abstractmethod
+    def _learn(self, envs: gym.vector.VectorEnv, total_steps: int, callback: Callback) -> None:
+        """The agent's own training loop; calls ``callback.on_step`` after every vector step."""
+
+    def _is_single(self, obs: np.ndarray) -> bool:
+        return np.shape(obs) == self.observation_space.shape
+
+    # ------------------------------------------------------------------ persistence
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly: weights, optimiser, schedules, RNG states."""
+        return {"rng": self.rng.bit_generator.state}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Inverse of :meth:`state_dict`."""
+        self.rng.bit_generator.state = state["rng"]
+
+    def save(self, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> Path:
+        """Write a checkpoint atomically: a crash mid-write leaves any previous file intact."""
+        import torch
+
+        payload = {
+            "format": CHECKPOINT_FORMAT,
+            "agent": self.name,
+            "config": dataclasses.asdict(self.config),
+            "num_steps": self.num_steps,
+            "seed": self.seed,
+            "observation_shape": list(self.observation_space.shape or ()),
+            "num_actions": int(self.action_space.n),
+            "metadata": metadata or {},
+            "state": self.state_dict(),
+        }
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                torch.save(payload, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def save_extras(self, directory: str | os.PathLike[str]) -> None:  # noqa: B027
+        """Save large state kept outside the checkpoint (a replay buffer) into ``directory``."""
+
+    def load_extras(self, directory: str | os.PathLike[str], num_envs: int) -> None:  # noqa: B027
+        """Restore what :meth:`save_extras` wrote, if anything."""
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        device: str = "cpu",
+        expect: dict[str, Any] | None = None,
+    ) -> Agent:
+        """Rebuild an agent from :meth:`save`'s checkpoint.
+
+        Args:
+            path: the checkpoint file.
+            device: where to put the networks.
+            expect: metadata the checkpoint must carry (e.g. ``{"game": "pong"}``); a mismatch
+                raises :class:`CheckpointError` instead of loading the wrong thing.
+        """
+        payload = read_checkpoint(path)
+        if payload["agent"] != cls.name:
+            raise CheckpointError(
+                f"{path} is a checkpoint of agent {payload['agent']!r}, not {cls.name!r}: "
+                f"use --agent {payload['agent']}"
+            )
+        for key, value in (expect or {}).items():
+            found = payload["metadata"].get(key)
+            if found != value:
+                raise CheckpointError(
+                    f"{path} was saved for {key} {found!r}, not {value!r}; "
+                    "pick a checkpoint made for this one"
+                )
+        config = config_from_dict(cls.config_class, payload["config"])
+        obs_space = cls.observation_space_for(payload["observation_shape"], config)
+        agent = cls(
+            obs_space,
+            gym.spaces.Discrete(payload["num_actions"]),
+            config,
+            device=device,
+            seed=payload["seed"],
+        )
+        agent.num_steps = payload["num_steps"]
+        agent.load_state_dict(payload["state"])
+        return agent
+
+    @classmethod
+    def observation_space_for(cls, shape: list[int], config: Any) -> gym.Space:
+        """The observation space a checkpoint's agent was built for (pixels by default)."""
+        return gym.spaces.Box(0, 255, shape=tuple(shape), dtype=np.uint8)
+
+
+def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load and sanity-check a checkpoint file, with a clear error if it is not one."""
+    import torch
+
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure here means "not a usable checkpoint"
+        raise CheckpointError(
+            f"{path} is not a readable checkpoint ({type(exc).__name__}: {exc}); it may be "
+            "truncated or corrupt. Earlier checkpoints in the same folder are kept."
+        ) from None
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(f"{path} is not a pygameplayer checkpoint (format mismatch)")
+    return payload
+
+
+def config_from_dict(config_class: type, values: dict[str, Any]) -> Any:
+    """Build a config dataclass from a dict, rejecting unknown names."""
+    names = {f.name for f in dataclasses.fields(config_class)}
+    unknown = set(values) - names
+    if unknown:
+        from pygameplayer.errors import did_you_mean
+
+        hints = "".join(did_you_mean(u, names) for u in sorted(unknown))
+        raise ValueError(
+            f"unknown option(s) {sorted(unknown)} for {config_class.__name__}.{hints} "
+            f"Valid options: {', '.join(sorted(names))}"
+        )
+    return config_class(**values)
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` picks CUDA when present; asking for CUDA without a GPU is a clear error."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise PygamePlayerError(
+            f"--device {device} was requested but PyTorch sees no CUDA GPU here "
+            f"(torch {torch.__version__}); use --device cpu or --device auto"
+        )
+    if device != "cpu" and not device.startswith("cuda"):
+        raise PygamePlayerError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N")
+    return device

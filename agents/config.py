@@ -1,0 +1,146 @@
+"""Agent options from defaults, per-game defaults, a config file and ``--set name=value``.
+
+Later sources win: dataclass defaults < the agent's defaults for this game < ``--config FILE``
+(TOML or JSON) < ``--set``. Values are converted to each field's declared type, and a wrong name or
+value is an error that lists what is valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from pygameplayer.errors import PygamePlayerError, did_you_mean
+
+
+class ConfigError(PygamePlayerError, ValueError):
+    """An agent option has an unknown name or a value of the wrong type."""
+
+
+def _field_types(config_class: type) -> dict[str, Any]:
+    return typing.get_type_hints(config_class)
+
+
+def _convert(name: str, value: Any, kind: Any) -> Any:
+    """Convert ``value`` (often a string from the command line) to the field type ``kind``."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(kind)
+        is_none = value is None or (isinstance(value, str) and value.lower() in ("none", "null"))
+        if is_none and type(None) in options:
+            return None
+        errors = []
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return _convert(name, value, option)
+            except ConfigError as exc:
+                errors.append(str(exc))
+        raise ConfigError("; ".join(errors))
+    if origin is typing.Literal:
+        allowed = typing.get_args(kind)
+        if value in allowed:
+            return value
+        raise ConfigError(f"option {name!r} must be one of {list(allowed)}, got {value!r}")
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"option {name!r} must be true or false, got {value!r}")
+    if kind is int:
+        try:
+            number = float(value)
+            if number != int(number) or isinstance(value, bool):
+                raise ValueError
+            return int(number)
+        except (TypeError, ValueError):
+            raise ConfigError(f"option {name!r} must be an integer, got {value!r}") from None
+    if kind is float:
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"option {name!r} must be a number, got {value!r}") from None
+    if kind is str:
+        return str(value)
+    if origin is tuple:
+        parts = value if isinstance(value, (list, tuple)) else str(value).split(",")
+        inner = typing.get_args(kind)
+        item = inner[0] if inner else str
+        return tuple(_convert(name, p, item) for p in parts)
+    return value
+
+
+def check_values(config_class: type, values: dict[str, Any], source: str) -> dict[str, Any]:
+    """Validate names and convert values for ``config_class``; ``source`` names where they came."""
+    kinds = _field_types(config_class)
+    names = [f.name for f in dataclasses.fields(config_class)]
+    checked = {}
+    for name, value in values.items():
+        if name not in kinds:
+            raise ConfigError(
+                f"unknown option {name!r} ({source})."
+                + did_you_mean(name, names)
+                + f" Options of {config_class.__name__}: {', '.join(names)}"
+            )
+        checked[name] = _convert(name, value, kinds[name])
+    return checked
+
+
+def parse_overrides(config_class: type, pairs: Iterable[str]) -> dict[str, Any]:
+    """``["lr=1e-4", "double_dqn=false"]`` -> converted values."""
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--set expects name=value, got {pair!r}")
+        values[name.strip().replace("-", "_")] = value.strip()
+    return check_values(config_class, values, "--set")
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """Read option values from a TOML or JSON file (a flat table of name = value)."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"config file {path} is not valid {path.suffix[1:] or 'TOML'}: {exc}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a table of name = value")
+    return data
+
+
+def resolve(
+    config_class: type,
+    game_defaults: dict[str, Any] | None = None,
+    file_values: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Any:
+    """Merge the option sources in order of precedence and build the config dataclass."""
+    values: dict[str, Any] = {}
+    values.update(check_values(config_class, game_defaults or {}, "game defaults"))
+    values.update(check_values(config_class, file_values or {}, "config file"))
+    values.update(overrides or {})
+    try:
+        return config_class(**values)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid options for {config_class.__name__}: {exc}") from None

@@ -1,0 +1,349 @@
+"""Deep Q-Network (Mnih et al. 2015) with Double DQN (van Hasselt et al. 2016).
+
+Stacked grayscale frames (or state vectors) -> conv net -> one Q-value per action. Epsilon-greedy
+acting with a linear schedule, a replay buffer that stores each frame once, a target network,
+Huber loss, Adam. ``terminated`` ends bootstrapping; ``truncated`` (a time limit) does not.
+The training loop reads top to bottom; every hyperparameter lives in :class:`DQNConfig`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import gymnasium as gym
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from agents.base import Agent, Callback
+from agents.networks import make_encoder
+from agents.replay import FrameReplayBuffer
+
+
+@dataclasses.dataclass
+class DQNConfig:
+    """DQN hyperparameters; per-game defaults are in :data:`GAME_DEFAULTS`."""
+
+    total_steps: int = 1_000_000
+    """Env steps to train for (summed over envs), unless ``--steps`` says otherwise."""
+    obs_type: Literal["grayscale", "state"] = "grayscale"
+    """Learn from stacked grayscale frames or from the game's state vector."""
+    frame_size: int | None = 84
+    """Resize frames to this square size; ``None`` keeps the game's own resolution."""
+    frameskip: int = 4
+    """Game frames per agent step (the action is repeated, rewards summed)."""
+    frame_stack: int = 4
+    """Observations stacked into one state."""
+    network: Literal["auto", "nature", "small"] = "auto"
+    """Conv trunk: ``nature`` (84x84), ``small`` (40x40, 48x48), ``auto`` picks by size."""
+    hidden: int = 512
+    """Units of the fully connected layer before the Q-values."""
+    learning_rate: float = 1e-4
+    """Adam step size."""
+    buffer_size: int = 100_000
+    """Replay capacity in transitions (1,000,000 at 84x84 needs about 7 GB)."""
+    batch_size: int = 32
+    """Transitions per gradient step."""
+    gamma: float = 0.99
+    """Discount per agent step."""
+    learning_starts: int = 10_000
+    """Env steps of pure exploration before learning starts."""
+    train_frequency: int = 4
+    """Env steps (per env) between gradient steps."""
+    target_update_interval: int = 1_000
+    """Env steps between target-network updates."""
+    tau: float = 1.0
+    """Target update rate: 1.0 copies the weights, smaller values blend (Polyak)."""
+    exploration_initial: float = 1.0
+    """Epsilon at the start."""
+    exploration_final: float = 0.01
+    """Epsilon at the end of the schedule."""
+    exploration_fraction: float = 0.1
+    """Fraction of ``total_steps`` over which epsilon falls linearly."""
+    eval_epsilon: float = 0.0
+    """Epsilon when acting deterministically (evaluation, watching)."""
+    double_dqn: bool = True
+    """Choose the next action with the online net and value it with the target net."""
+    clip_rewards: bool = True
+    """Train on the sign of rewards (logs always show the real return)."""
+    max_grad_norm: float = 10.0
+    """Gradient clipping."""
+    save_replay_buffer: bool = True
+    """Save the replay buffer with checkpoints so a resumed run continues exactly."""
+
+
+#: Options that work per bundled game (merged over the dataclass defaults).
+GAME_DEFAULTS: dict[str, dict[str, Any]] = {
+    "halfpong": {
+        "total_steps": 150_000,
+        "frame_size": None,
+        "frameskip": 2,
+        "hidden": 256,
+        "buffer_size": 50_000,
+        "learning_starts": 2_000,
+        "learning_rate": 2.5e-4,
+        "target_update_interval": 500,
+        "exploration_fraction": 0.2,
+        "exploration_final": 0.02,
+        "train_frequency": 2,
+    },
+    "minipong": {
+        "total_steps": 600_000,
+        "frame_size": None,
+        "frameskip": 2,
+        "hidden": 256,
+        "buffer_size": 100_000,
+        "learning_starts": 5_000,
+        "learning_rate": 2.5e-4,
+        "target_update_interval": 1_000,
+        "exploration_fraction": 0.2,
+        "exploration_final": 0.02,
+        "train_frequency": 2,
+    },
+    "pong": {"total_steps": 2_000_000, "frame_size": 84, "frameskip": 4},
+    "pixelcopter": {"total_steps": 500_000, "frame_size": None, "frameskip": 2, "hidden": 256},
+    "tetris": {"total_steps": 2_000_000, "frame_size": 84, "frameskip": 2},
+}
+
+
+class QNetwork(nn.Module):
+    """Encoder (conv trunk for frames, MLP for states) and a linear layer of Q-values."""
+
+    def __init__(self, obs_shape: tuple[int, ...], num_actions: int, config: DQNConfig) -> None:
+        super().__init__()
+        pixels = config.obs_type != "state"
+        self.encoder = make_encoder(obs_shape, pixels, config.network, config.hidden)
+        self.q = nn.Linear(self.encoder.out_features, num_actions)
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        """Q-values ``(B, actions)`` for a batch of observations."""
+        return self.q(self.encoder(obs))
+
+
+class DQNAgent(Agent):
+    """Double DQN on stacked frames or state vectors."""
+
+    name = "dqn"
+    config_class = DQNConfig
+    game_defaults = GAME_DEFAULTS
+
+    def __init__(
+        self,
+        observation_space: gym.Space,
+        action_space: gym.Space,
+        config: DQNConfig | None = None,
+        *,
+        device: str = "cpu",
+        seed: int = 0,
+    ) -> None:
+        super().__init__(observation_space, action_space, config, device=device, seed=seed)
+        torch.manual_seed(seed)
+        shape = tuple(observation_space.shape or ())
+        n = int(action_space.n)
+        self.q_network = QNetwork(shape, n, self.config).to(device)
+        self.target_network = QNetwork(shape, n, self.config).to(device)
+        self.target_network.load_state_dict(self.q_network.state_dict())
+        self.optimizer = torch.optim.Adam(self.q_network.parameters(), lr=self.config.learning_rate)
+        self.total_steps = self.config.total_steps
+        self.buffer: FrameReplayBuffer | None = None
+
+    # ------------------------------------------------------------------ env
+
+    @classmethod
+    def env_options(cls, config: DQNConfig) -> dict[str, Any]:  # noqa: D102
+        if config.obs_type == "state":
+            return {"obs_type": "state", "frameskip": config.frameskip}
+        options: dict[str, Any] = {"obs_type": "grayscale", "frameskip": config.frameskip}
+        if config.frame_size is not None:
+            options["size"] = config.frame_size
+        return options
+
+    @classmethod
+    def env_wrappers(cls, config: DQNConfig) -> list:  # noqa: D102
+        stack = config.frame_stack
+        return [lambda env: gym.wrappers.FrameStackObservation(env, stack, padding_type="zero")]
+
+    @classmethod
+    def observation_space_for(cls, shape: list[int], config: DQNConfig) -> gym.Space:  # noqa: D102
+        if config.obs_type == "state":
+            return gym.spaces.Box(-np.inf, np.inf, shape=tuple(shape), dtype=np.float32)
+        return super().observation_space_for(shape, config)
+
+    # ------------------------------------------------------------------ acting
+
+    def epsilon(self) -> float:
+        """Exploration rate at the current step (linear decay, then constant)."""
+        c = self.config
+        span = max(1.0, c.exploration_fraction * self.total_steps)
+        progress = min(1.0, self.num_steps / span)
+        return c.exploration_initial + progress * (c.exploration_final - c.exploration_initial)
+
+    def _greedy(self, obs: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            q = self.q_network(torch.as_tensor(obs, device=self.device))
+        return q.argmax(dim=1).cpu().numpy()
+
+    def _epsilon_greedy(self, obs: np.ndarray, epsilon: float) -> np.ndarray:
+        actions = self._greedy(obs)
+        explore = self.rng.random(len(actions)) < epsilon
+        if explore.any():
+            actions[explore] = self.rng.integers(0, self.action_space.n, int(explore.sum()))
+        return actions
+
+    def predict(self, obs: np.ndarray, deterministic: bool = True) -> np.ndarray | int:
+        """Greedy actions (``eval_epsilon``-greedy) or, if not deterministic, training epsilon."""
+        single = self._is_single(obs)
+        batch = np.asarray(obs)[None] if single else np.asarray(obs)
+        epsilon = self.config.eval_epsilon if deterministic else self.epsilon()
+        actions = self._epsilon_greedy(batch, epsilon)
+        return int(actions[0]) if single else actions
+
+    # ------------------------------------------------------------------ training
+
+    def _learn(self, envs: gym.vector.VectorEnv, total_steps: int, callback: Callback) -> None:
+        c = self.config
+        self.total_steps = total_steps
+        num_envs = envs.num_envs
+        frame_shape = self.observation_space.shape[1:]  # observations are stacks of frames
+        if self.buffer is None:
+            self.buffer = FrameReplayBuffer(
+                max(c.buffer_size // num_envs, c.frame_stack + 2),
+                num_envs,
+                tuple(frame_shape),
+                stack=c.frame_stack,
+                dtype=self.observation_space.dtype,
+            )
+        obs, _ = envs.reset(seed=int(self.rng.integers(2**31 - 1)))
+        first = np.ones(num_envs, dtype=bool)  # obs is an episode's first frame
+        final = np.zeros(num_envs, dtype=bool)  # obs is an episode's last frame
+        updates, td_loss, q_mean = 0, 0.0, 0.0
+        next_train = self.num_steps + c.train_frequency * num_envs
+        next_target = self.num_steps + c.target_update_interval
+
+        while self.num_steps < total_steps:
+            # ALGO: act epsilon-greedily, step all envs, store the newest frame of each
+            self.buffer.add_frame(obs[:, -1], first)
+            actions = self._epsilon_greedy(obs, self.epsilon())
+            next_obs, rewards, terminated, truncated, infos = envs.step(actions)
+            if c.clip_rewards:
+                rewards = np.sign(rewards)
+            # envs whose obs was final just reset: that step is not a transition (final=True)
+            self.buffer.add_step(actions, rewards, terminated, final)
+            first, final = final, terminated | truncated
+            obs = next_obs
+            self.num_steps += num_envs
+
+            # ALGO: learn from replay, update the target network
+            if self.num_steps >= c.learning_starts and self.num_steps >= next_train:
+                next_train += c.train_frequency * num_envs
+                td_loss, q_mean = self._train_step()
+                updates += 1
+                if updates % 100 == 0:
+                    callback.on_log(
+                        self,
+                        {
+                            "losses/td_loss": td_loss,
+                            "losses/q_values": q_mean,
+                            "charts/epsilon": self.epsilon(),
+                        },
+                    )
+            if self.num_steps >= next_target:
+                next_target += c.target_update_interval
+                self._update_target()
+            if not callback.on_step(self, infos):
+                break
+
+    def _train_step(self) -> tuple[float, float]:
+        c = self.config
+        assert self.buffer is not None
+        batch = self.buffer.sample(c.batch_size, self.rng)
+        device = self.device
+        obs = torch.as_tensor(batch.obs, device=device)
+        next_obs = torch.as_tensor(batch.next_obs, device=device)
+        actions = torch.as_tensor(batch.actions, device=device)
+        rewards = torch.as_tensor(batch.rewards, device=device)
+        terminated = torch.as_tensor(batch.terminated, device=device)
+        with torch.no_grad():
+            next_q = self.target_network(next_obs)
+            if c.double_dqn:
+                best = self.q_network(next_obs).argmax(dim=1, keepdim=True)
+                next_value = next_q.gather(1, best).squeeze(1)
+            else:
+                next_value = next_q.max(dim=1).values
+            target = rewards + c.gamma * (1.0 - terminated) * next_value
+        q = self.q_network(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
+        loss = F.smooth_l1_loss(q, target)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.q_network.parameters(), c.max_grad_norm)
+        self.optimizer.step()
+        return loss.item(), q.detach().mean().item()
+
+    def _update_target(self) -> None:
+        tau = self.config.tau
+        with torch.no_grad():
+            for target, online in zip(
+                self.target_network.parameters(), self.q_network.parameters()
+            ):
+                target.mul_(1.0 - tau).add_(online, alpha=tau)
+
+    # ------------------------------------------------------------------ persistence
+
+    def state_dict(self) -> dict[str, Any]:  # noqa: D102
+        return {
+            **super().state_dict(),
+            "q_network": self.q_network.state_dict(),
+            "target_network": self.target_network.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "total_steps": self.total_steps,
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:  # noqa: D102
+        super().load_state_dict(state)
+        self.q_network.load_state_dict(state["q_network"])
+        self.target_network.load_state_dict(state["target_network"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.total_steps = state["total_steps"]
+        torch.set_rng_state(state["torch_rng"])
+
+    def save_extras(self, directory: str | os.PathLike[str]) -> None:
+        """Save the replay buffer next to the checkpoint (atomically), if configured."""
+        if not self.config.save_replay_buffer or self.buffer is None:
+            return
+        directory = Path(directory)
+        fd, tmp = tempfile.mkstemp(prefix="replay.", suffix=".npz", dir=directory)
+        os.close(fd)
+        try:
+            np.savez(tmp, **self.buffer.state())
+            os.replace(tmp, directory / "replay.npz")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def load_extras(self, directory: str | os.PathLike[str], num_envs: int) -> None:
+        """Restore the replay buffer saved by :meth:`save_extras`, if there is one."""
+        path = Path(directory) / "replay.npz"
+        if not path.is_file():
+            return
+        with np.load(path) as data:
+            state = {name: data[name] for name in data.files}
+        frames = state["frames"]
+        self.buffer = FrameReplayBuffer(
+            frames.shape[0],
+            frames.shape[1],
+            frames.shape[2:],
+            self.config.frame_stack,
+            frames.dtype,
+        )
+        if frames.shape[1] != num_envs:
+            raise ValueError(
+                f"the saved replay buffer has {frames.shape[1]} envs but this run has {num_envs}; "
+                f"resume with --num-envs {frames.shape[1]}"
+            )
+        self.buffer.load_state(state)

@@ -1,0 +1,159 @@
+"""A replay buffer that stores each frame once and rebuilds frame stacks when sampling.
+
+Storing 4 stacked 84x84 frames per transition would take 4x the memory; here slot ``t`` of env
+``e`` holds only the newest frame observed at that time, so 1,000,000 transitions at 84x84 take
+about 7 GB. A stacked state is frames ``t-3 .. t`` of the same env, with frames from before the
+episode's first frame replaced by zeros, exactly what ``FrameStackObservation(padding_type="zero")``
+showed the agent when it acted.
+
+Gymnasium's vector envs reset an env on the step *after* it finished (``NEXT_STEP`` autoreset):
+that step returns the new episode's first frame and ignores the action. The buffer records the
+final observation as a slot that starts no transition, so that fake step is never trained on.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Batch(NamedTuple):
+    """A sample of transitions, ready to become tensors."""
+
+    obs: np.ndarray  # (B, stack, *frame) uint8
+    actions: np.ndarray  # (B,) int64
+    rewards: np.ndarray  # (B,) float32
+    next_obs: np.ndarray  # (B, stack, *frame) uint8
+    terminated: np.ndarray  # (B,) float32: 1 when the next state is terminal (no bootstrap)
+
+
+class FrameReplayBuffer:
+    """Ring buffer of frames for ``num_envs`` parallel envs.
+
+    Args:
+        capacity: slots per env (total transitions = capacity * num_envs).
+        num_envs: envs writing in lockstep.
+        frame_shape: shape of one frame, e.g. ``(84, 84)``; state vectors work too (``(n,)``).
+        stack: frames per state.
+        dtype: storage type of frames (``uint8`` for pixels, ``float32`` for state vectors).
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        num_envs: int,
+        frame_shape: tuple[int, ...],
+        stack: int = 4,
+        dtype: np.dtype | type = np.uint8,
+    ) -> None:
+        if capacity < stack + 2:
+            raise ValueError(f"buffer capacity must be at least {stack + 2}, got {capacity}")
+        self.capacity, self.num_envs, self.stack = capacity, num_envs, stack
+        self.frames = np.zeros((capacity, num_envs, *frame_shape), dtype=dtype)
+        self.actions = np.zeros((capacity, num_envs), dtype=np.int64)
+        self.rewards = np.zeros((capacity, num_envs), dtype=np.float32)
+        self.terminated = np.zeros((capacity, num_envs), dtype=bool)  # step from t terminated
+        self.final = np.zeros((capacity, num_envs), dtype=bool)  # t is an episode's last frame
+        self.first = np.zeros((capacity, num_envs), dtype=bool)  # t is an episode's first frame
+        self.pos = 0
+        self.size = 0
+
+    def add_frame(self, frames: np.ndarray, first: np.ndarray) -> None:
+        """Record the newest frame of each env's observation at the current slot."""
+        self.frames[self.pos] = frames
+        self.first[self.pos] = first
+        self.final[self.pos] = False
+
+    def add_step(
+        self,
+        actions: np.ndarray,
+        rewards: np.ndarray,
+        terminated: np.ndarray,
+        final: np.ndarray,
+    ) -> None:
+        """Complete the current slot with what happened after acting, and advance.
+
+        ``final`` marks envs whose *current* slot is a finished episode's last frame (its action
+        was the ignored autoreset step). ``terminated`` marks envs whose step from this slot
+        ended the episode by termination (truncation bootstraps, so it is not marked).
+        """
+        self.actions[self.pos] = actions
+        self.rewards[self.pos] = rewards
+        self.terminated[self.pos] = terminated
+        self.final[self.pos] = final
+        self.pos = (self.pos + 1) % self.capacity
+        self.size = min(self.size + 1, self.capacity)
+
+    def _valid(self, slots: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        # the next slot must exist, and this slot must start a real transition
+        ok = ~self.final[slots, envs]
+        ok &= (slots - self.pos) % self.capacity != self.capacity - 1  # newest: no successor yet
+        if self.size == self.capacity:  # history of the oldest slots was overwritten
+            age = (slots - self.pos) % self.capacity
+            ok &= age >= self.stack - 1
+        return ok
+
+    def sample(self, batch_size: int, rng: np.random.Generator) -> Batch:
+        """Uniformly sample ``batch_size`` valid transitions."""
+        if self.size < 2:
+            raise ValueError("the buffer needs at least two steps before sampling")
+        slots = np.empty(0, dtype=np.int64)
+        envs = np.empty(0, dtype=np.int64)
+        while len(slots) < batch_size:
+            need = 2 * (batch_size - len(slots)) + 8
+            high = self.size if self.size < self.capacity else self.capacity
+            s = rng.integers(0, high, need)
+            e = rng.integers(0, self.num_envs, need)
+            keep = self._valid(s, e)
+            slots, envs = np.concatenate([slots, s[keep]]), np.concatenate([envs, e[keep]])
+        slots, envs = slots[:batch_size], envs[:batch_size]
+        following = (slots + 1) % self.capacity
+        return Batch(
+            obs=self.stacked(slots, envs),
+            actions=self.actions[slots, envs],
+            rewards=self.rewards[slots, envs],
+            next_obs=self.stacked(following, envs),
+            terminated=self.terminated[slots, envs].astype(np.float32),
+        )
+
+    def stacked(self, slots: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        """Frame stacks ending at ``slots``, zero before each episode's first frame."""
+        offsets = np.arange(-(self.stack - 1), 1)
+        idx = (slots[:, None] + offsets[None, :]) % self.capacity  # (B, stack)
+        env_idx = envs[:, None]
+        frames = self.frames[idx, env_idx]  # (B, stack, *frame)
+        # a frame is visible if no episode starts strictly after it, up to the newest slot
+        starts = self.first[idx, env_idx]
+        later_start = np.zeros_like(starts)
+        for k in range(self.stack - 2, -1, -1):
+            later_start[:, k] = later_start[:, k + 1] | starts[:, k + 1]
+        if self.size < self.capacity:  # slots before 0 were never written
+            later_start |= (slots[:, None] + offsets[None, :]) < 0
+        frames[later_start] = 0
+        return frames
+
+    def state(self) -> dict[str, np.ndarray | int]:
+        """Arrays and counters, for saving alongside a checkpoint."""
+        return {
+            "frames": self.frames,
+            "actions": self.actions,
+            "rewards": self.rewards,
+            "terminated": self.terminated,
+            "final": self.final,
+            "first": self.first,
+            "pos": self.pos,
+            "size": self.size,
+        }
+
+    def load_state(self, state: dict[str, np.ndarray | int]) -> None:
+        """Inverse of :meth:`state` (shapes must match this buffer's)."""
+        for name in ("frames", "actions", "rewards", "terminated", "final", "first"):
+            array = getattr(self, name)
+            source = np.asarray(state[name])
+            if source.shape != array.shape:
+                raise ValueError(
+                    f"replay buffer {name} has shape {source.shape}, expected {array.shape}"
+                )
+            array[...] = source
+        self.pos, self.size = int(state["pos"]), int(state["size"])
