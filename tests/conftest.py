@@ -8,7 +8,8 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-KEYS = {"noop": [], "left": ["K_LEFT"], "right": ["K_RIGHT"], "space": ["K_SPACE"]}
+from testkit import KEYS
+
 _ENV_ARGS = ("render_mode", "obs_type", "size", "frameskip", "resize", "fps")
 _names = itertools.count()
 
@@ -31,8 +32,3 @@ def make_env():
     yield factory
     for env in envs:
         env.close()
-
-
-def act(env, name):
-    """The action index called `name`."""
-    return env.unwrapped.action_names.index(name)

@@ -15,7 +15,7 @@ from pygameplayer import hooks
 from pygameplayer.cli import main
 from pygameplayer.play import play
 
-TESTS = Path(__file__).resolve().parents[1]
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_ctrl_c_stops_training_even_if_the_game_ignores_quit():
             env.step(0)
         """
     )
-    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    env = {**os.environ, "PYTHONPATH": str(SUPPORT)}
     proc = subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )

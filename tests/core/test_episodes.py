@@ -1,12 +1,16 @@
 """Episodes: how they end, fresh state on reset, determinism, truncation."""
 
+from pathlib import Path
+
 import gymnasium as gym
 import numpy as np
 import pytest
-from conftest import act
+from testkit import act
 
 from pygameplayer import hooks
 from pygameplayer.errors import ResetNeeded
+
+SCRIPT = Path(__file__).resolve().parents[1] / "support" / "toygames" / "script_game" / "game.py"
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,9 @@ def test_script_entry_runs_from_its_own_folder(make_env, tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     env = make_env(
-        os.path.join(os.path.dirname(__file__), "..", "toygames", "script_game", "game.py"),
+        os.path.join(
+            os.path.dirname(__file__), "..", "support", "toygames", "script_game", "game.py"
+        ),
         reward=hooks.variable_delta("score"),
     )
     obs, _ = env.reset(seed=0)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pygame
-from conftest import act
+from testkit import act
 
 
 def game_module(env):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import act
+from testkit import act
 
 from pygameplayer import hooks
 from pygameplayer.errors import HookError

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from conftest import act
+from testkit import act
 
 
 def log_of(env):
