@@ -114,10 +114,10 @@ GAME_DEFAULTS: dict[str, dict[str, Any]] = {
 class QNetwork(nn.Module):
     """Encoder (conv trunk for frames, MLP for states) and a linear layer of Q-values."""
 
-    def __init__(self, obs_shape: tuple[int, ...], num_actions: int, config: DQNConfig) -> None:
+    def __init__(self, space: gym.spaces.Box, num_actions: int, config: DQNConfig) -> None:
         super().__init__()
         pixels = config.obs_type != "state"
-        self.encoder = make_encoder(obs_shape, pixels, config.network, config.hidden)
+        self.encoder = make_encoder(space, pixels, config.network, config.hidden)
         self.q = nn.Linear(self.encoder.out_features, num_actions)
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
@@ -143,10 +143,9 @@ class DQNAgent(Agent):
     ) -> None:
         super().__init__(observation_space, action_space, config, device=device, seed=seed)
         torch.manual_seed(seed)
-        shape = tuple(observation_space.shape or ())
         n = int(action_space.n)
-        self.q_network = QNetwork(shape, n, self.config).to(device)
-        self.target_network = QNetwork(shape, n, self.config).to(device)
+        self.q_network = QNetwork(observation_space, n, self.config).to(device)
+        self.target_network = QNetwork(observation_space, n, self.config).to(device)
         self.target_network.load_state_dict(self.q_network.state_dict())
         self.optimizer = torch.optim.Adam(self.q_network.parameters(), lr=self.config.learning_rate)
         self.total_steps = self.config.total_steps

@@ -9,6 +9,8 @@ bytes, not floats.
 
 from __future__ import annotations
 
+import gymnasium as gym
+import numpy as np
 import torch
 from torch import nn
 
@@ -65,13 +67,30 @@ class PixelEncoder(nn.Module):
 
 
 class VectorEncoder(nn.Module):
-    """State vectors ``(B, ...)`` -> features ``(B, hidden)`` with two hidden layers."""
+    """State vectors ``(B, ...)`` -> features ``(B, hidden)`` with two hidden layers.
 
-    def __init__(self, input_shape: tuple[int, ...], hidden: int = 128):
+    Where the observation space has finite bounds, inputs are first scaled to [-1, 1].
+    """
+
+    def __init__(
+        self,
+        input_shape: tuple[int, ...],
+        hidden: int = 128,
+        low: np.ndarray | None = None,
+        high: np.ndarray | None = None,
+    ):
         super().__init__()
         size = 1
         for n in input_shape:
             size *= n
+        centre, scale = np.zeros(input_shape), np.ones(input_shape)
+        if low is not None and high is not None:
+            finite = np.isfinite(low) & np.isfinite(high) & (high > low)
+            with np.errstate(invalid="ignore", over="ignore"):
+                centre = np.where(finite, (high + low) / 2, 0.0)
+                scale = np.where(finite, (high - low) / 2, 1.0)
+        self.register_buffer("centre", torch.as_tensor(centre, dtype=torch.float32))
+        self.register_buffer("scale", torch.as_tensor(scale, dtype=torch.float32))
         self.net = nn.Sequential(
             nn.Flatten(), nn.Linear(size, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU()
         )
@@ -79,11 +98,12 @@ class VectorEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Features of a batch of state vectors."""
-        return self.net(x.float())
+        return self.net((x.float() - self.centre) / self.scale)
 
 
-def make_encoder(input_shape: tuple[int, ...], pixels: bool, trunk: str, hidden: int) -> nn.Module:
+def make_encoder(space: gym.spaces.Box, pixels: bool, trunk: str, hidden: int) -> nn.Module:
     """A :class:`PixelEncoder` for frames or a :class:`VectorEncoder` for state vectors."""
+    shape = tuple(space.shape or ())
     if pixels:
-        return PixelEncoder(input_shape, trunk, hidden)
-    return VectorEncoder(input_shape, hidden)
+        return PixelEncoder(shape, trunk, hidden)
+    return VectorEncoder(shape, hidden, space.low, space.high)
