@@ -117,6 +117,7 @@ register_game(
     reward=hooks.variable_delta("games.pixelcopter:score")
     + hooks.variable_delta("games.pixelcopter:lives", scale=5.0),
     state=computed_state("games.pixelcopter", _copter_state, 7),
+    state_bounds=(-1000.0, 1000.0),
     fps=30,
     screen_size=(48, 48),
     max_episode_steps=10_000,

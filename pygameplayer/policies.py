@@ -9,6 +9,7 @@ and tested against the games' own constants.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,16 +26,34 @@ def _reflect(y: float, low: float, high: float) -> float:
     return low + (y if y <= span else 2 * span - y)
 
 
-def _paddle(
-    state: np.ndarray,
-    *,
-    front: float,
-    height: float,
-    ball_half: float,
-    aim: float,
-    dead_zone: float,
-) -> int:
-    """Meet the ball where it will cross the paddle's front, hitting it ``aim`` off-centre.
+@dataclass(frozen=True)
+class _Court:
+    """What a paddle policy knows of its game: where the ball meets the paddle, and how to play.
+
+    Attributes:
+        front: x of the ball's centre when it touches the paddle's face.
+        height: the screen's height; the ball's centre stays ``ball_half`` inside it.
+        ball_half: half the ball's size.
+        aim: how far off the paddle's centre to meet the ball, to angle it past an opponent.
+        dead_zone: distances to the target this small are not worth moving for.
+    """
+
+    front: float
+    height: float
+    ball_half: float
+    aim: float
+    dead_zone: float
+
+
+# Pong: paddle margin 20 + width 10 + half the 10-pixel ball; 480 high; paddles 80 tall.
+_PONG = _Court(front=35.0, height=480.0, ball_half=5.0, aim=30.0, dead_zone=4.0)
+# Mini Pong and Half Pong: margin 1 + width 2 + half the 2-pixel ball; 40 high; paddles 8 tall.
+_MINIPONG = _Court(front=4.0, height=40.0, ball_half=1.0, aim=3.0, dead_zone=0.75)
+_HALFPONG = _Court(front=4.0, height=40.0, ball_half=1.0, aim=0.0, dead_zone=0.75)
+
+
+def _paddle(state: np.ndarray, court: _Court) -> int:
+    """Meet the ball where it will cross the paddle's front, ``court.aim`` off the centre.
 
     ``state`` starts ``ball_x, ball_y, ball_vx, ball_vy, paddle_y`` and, with an opponent, ends
     with the opponent's paddle ``y``: the ball is then angled away from the opponent. While the
@@ -42,33 +61,32 @@ def _paddle(
     """
     ball_x, ball_y, ball_vx, ball_vy, paddle_y = (float(v) for v in state[:5])
     if ball_vx < 0:
-        t = (ball_x - front) / -ball_vx
-        target = _reflect(ball_y + ball_vy * t, ball_half, height - ball_half)
+        t = (ball_x - court.front) / -ball_vx
+        target = _reflect(ball_y + ball_vy * t, court.ball_half, court.height - court.ball_half)
         if len(state) > 5:
             # Hitting below the paddle's centre sends the ball down, and vice versa.
-            target += -aim if float(state[5]) < height / 2 else aim
+            target += -court.aim if float(state[5]) < court.height / 2 else court.aim
     else:
-        target = height / 2
+        target = court.height / 2
     diff = target - paddle_y
-    if abs(diff) <= dead_zone:
+    if abs(diff) <= court.dead_zone:
         return _NOOP
     return _UP if diff < 0 else _DOWN
 
 
 def pong(state: np.ndarray) -> int:
     """Pong (640x480): predict the ball, hit it near the paddle's end, away from the computer."""
-    # Paddle front: margin 20 + width 10, plus the ball's half size 5. Paddles are 80 tall.
-    return _paddle(state, front=35.0, height=480.0, ball_half=5.0, aim=30.0, dead_zone=4.0)
+    return _paddle(state, _PONG)
 
 
 def minipong(state: np.ndarray) -> int:
     """Mini Pong (40x40): the same as :func:`pong`, scaled down."""
-    return _paddle(state, front=4.0, height=40.0, ball_half=1.0, aim=3.0, dead_zone=0.75)
+    return _paddle(state, _MINIPONG)
 
 
 def halfpong(state: np.ndarray) -> int:
     """Half Pong (40x40): meet the ball with the paddle's middle; there is nobody to beat."""
-    return _paddle(state, front=4.0, height=40.0, ball_half=1.0, aim=0.0, dead_zone=0.75)
+    return _paddle(state, _HALFPONG)
 
 
 # Pixelcopter at 48x48: gravity and thrust (screen sizes per second squared times 48), the
