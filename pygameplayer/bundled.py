@@ -95,7 +95,14 @@ register_game(
 
 
 def _copter_state(game: types.ModuleType) -> list[float]:
-    """PLE's seven state numbers (see games/pixelcopter.py for how they differ in detail)."""
+    """PLE's seven state numbers, in PLE's order, in pixels.
+
+    The copter's y (its centre) and velocity (pixels per second, down positive; PLE's
+    ``player_vel`` is per 1/30 s frame, 1/30 of this), its distance to the ceiling and to the
+    floor of the cave segment under its centre, the next block's x distance (centre to centre),
+    and that block's top and bottom. PLE reports the block's centre as its "top" and centre plus
+    height as its "bottom"; here they are the block's real edges (4.5 pixels higher at 48x48).
+    """
     copter, scroll = game.copter, game.scroll
     ceiling, floor = game.cave.gap_at(scroll + copter.x)
     block = game.next_block(copter, scroll)
@@ -110,6 +117,8 @@ def _copter_state(game: types.ModuleType) -> list[float]:
     ]
 
 
+# PLE's rewards: +1 per block passed and per cave segment gone off screen (the game's score),
+# and its "loss" reward of -5 when the one life is lost.
 register_game(
     "pixelcopter",
     entry="games.pixelcopter:main",
