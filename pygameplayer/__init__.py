@@ -39,3 +39,5 @@ __all__ = [
     "mouse_grid",
     "register_game",
 ]
+
+from pygameplayer import bundled  # noqa: E402,F401 - registers the bundled games

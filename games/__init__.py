@@ -1,0 +1,1 @@
+"""The games bundled with pygameplayer: plain PyGame programs that know nothing about it."""
