@@ -34,7 +34,7 @@ import pygame  # noqa: E402
 import pygameplayer  # noqa: E402
 from benchmarks.common import bare_fps, env_steps_per_second, machine  # noqa: E402
 from pygameplayer import hooks  # noqa: E402
-from pygameplayer.bundled import computed_state  # noqa: E402
+from pygameplayer.hooks import computed_state  # noqa: E402
 from pygameplayer.spec import GameSpec  # noqa: E402
 
 GAMES = ["pong", "minipong", "halfpong", "tetris", "pixelcopter"]

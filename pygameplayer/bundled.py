@@ -8,36 +8,12 @@ numbers make up the state vector. Importing :mod:`pygameplayer` registers them.
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Sequence
-
-import numpy as np
 
 from pygameplayer import hooks, policies
-from pygameplayer.hooks import Binding, GameView, Hook
+from pygameplayer.hooks import computed_state
 from pygameplayer.registry import register_game
 
-__all__ = ["computed_state"]
-
 _PADDLE_KEYS = {"noop": [], "up": ["K_UP"], "down": ["K_DOWN"]}
-
-
-class computed_state(Hook):  # noqa: N801 - reads like the hook functions it stands beside
-    """A state vector computed from a game module by ``fn(module)``, of a known length.
-
-    For state that is not a list of plain variables (a board, a distance between two objects),
-    while keeping the length known so that making the env needs no probe run.
-    """
-
-    def __init__(self, module: str, fn: Callable[[types.ModuleType], Sequence[float]], size: int):
-        self.module_name, self.fn, self.size = module, fn, size
-
-    def bind(self, game: GameView) -> Binding:
-        """Find the module; the vector is computed afresh at every read."""
-        module, fn = game.module(self.module_name), self.fn
-        return Binding(lambda: np.asarray(fn(module), dtype=np.float32))
-
-    def __repr__(self) -> str:
-        return f"computed_state({self.module_name!r}, {self.fn.__name__})"
 
 
 def _pong_state(module: str, left: str, right: str | None) -> hooks.variables:

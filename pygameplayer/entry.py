@@ -15,6 +15,7 @@ Every start executes the game's code afresh: the game's own modules are dropped 
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import re
@@ -24,6 +25,7 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pygameplayer.errors import EntryError, did_you_mean
 
@@ -116,7 +118,7 @@ class Entry:
         if self.kind == "script":
             assert self.path is not None
             module = _new_main(str(self.path))
-            code = compile(self.path.read_bytes(), str(self.path), "exec")
+            code = _compiled(self.path)
             on_main(module)
             exec(code, module.__dict__)
         elif self.kind == "main":
@@ -268,3 +270,46 @@ class ModuleTracker:
             sys.modules.pop(name, None)
             if name in self._original:
                 sys.modules[name] = self._original[name]
+
+
+#: Compiled game code by (path, modification time). Every episode re-executes the game's modules;
+#: compiling them again each time would dominate a reset where no .pyc files are written.
+_CODE: dict[tuple[str, int], types.CodeType] = {}
+
+
+def _compiled(path: Path) -> types.CodeType:
+    key = (str(path), path.stat().st_mtime_ns)
+    code = _CODE.get(key)
+    if code is None:
+        code = _CODE[key] = compile(path.read_bytes(), str(path), "exec")
+    return code
+
+
+class _CachingLoader(importlib.machinery.SourceFileLoader):
+    """A source loader that compiles each version of a file once per process."""
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        return _compiled(Path(self.path))
+
+
+class CodeCache:
+    """An import hook serving the game's own modules from :data:`_CODE`.
+
+    Only modules under the entry's roots are affected; everything else imports as usual.
+    """
+
+    def __init__(self, entry: Entry) -> None:
+        self._roots = entry.roots()
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        """PathFinder's spec, with a caching loader when the module is the game's own source."""
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or type(spec.loader) is not importlib.machinery.SourceFileLoader:
+            return None
+        origin = Path(spec.origin or "").resolve()
+        if not any(origin == root or root in origin.parents for root in self._roots):
+            return None
+        spec.loader = _CachingLoader(fullname, spec.origin)
+        return spec

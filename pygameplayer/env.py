@@ -172,8 +172,11 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             if terminated:
                 self._running = False
                 raise ResetNeeded(f"game {self.game.name!r} ended during its intro actions")
+        # first reads: variable_delta takes its baseline, and every hook's targets are checked now
         if self._reward is not None:
             self._reward()
+        for terminate in self._terminate:
+            terminate()
 
     def _bind_hooks(self) -> None:
         view = GameView(self.session)

@@ -9,6 +9,7 @@ runs fresh module code. Kinds:
 * :func:`when_called`: the episode ends when a game function is called (a game-over screen);
 * :func:`when`: the episode ends when a predicate on a variable holds;
 * :func:`variable` / :func:`variables`: values for predicates and ``state`` observations;
+* :func:`computed_state`: a state vector computed from a module, of known length;
 * any callable ``fn(game)`` receiving a :class:`GameView` (``game.score`` reads the main
   module's ``score``; ``game.module("pkg.mod")`` any other game module).
 
@@ -19,23 +20,19 @@ Reward hooks combine with ``+``, ``-`` and ``*``:
 from __future__ import annotations
 
 import functools
-import importlib
 import numbers
-import sys
 import types
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
-import pygame
 
-from pygameplayer.errors import HookError, did_you_mean
-
-if TYPE_CHECKING:
-    from pygameplayer.session import GameSession
+from pygameplayer.errors import HookError
+from pygameplayer.targets import GameView, reader, resolve_owner, split_target
 
 __all__ = [
     "GameView",
+    "computed_state",
     "Hook",
     "RewardHook",
     "as_hook",
@@ -48,109 +45,16 @@ __all__ = [
 ]
 
 
-class GameView:
-    """What hooks see of the running game: its modules, its display, and a way to end it."""
-
-    def __init__(self, session: GameSession) -> None:
-        self._session = session
-
-    @property
-    def main(self) -> types.ModuleType:
-        """The game's main module (the entry module, or ``__main__`` for scripts and ``-m``)."""
-        module = self._session.main_module
-        if module is None:
-            raise HookError(f"game {self._session.name!r} has not started yet")
-        return module
-
-    @property
-    def screen(self) -> pygame.Surface | None:
-        """The game's display surface."""
-        return pygame.display.get_surface()
-
-    @property
-    def ticks(self) -> int:
-        """Milliseconds of game time since the episode began."""
-        return self._session.time.ticks()
-
-    def module(self, name: str | None = None) -> types.ModuleType:
-        """A module of the running game by name (``None`` or ``"__main__"``: the main module)."""
-        if name is None or name in ("__main__", self._session.entry.main_name):
-            return self.main
-        module = sys.modules.get(name)
-        if module is None:
-            try:
-                module = importlib.import_module(name)
-            except ImportError as exc:
-                raise HookError(
-                    f"hook names module {name!r}, which cannot be imported ({exc}). Use the "
-                    "module's import name, as in 'package.module:variable'."
-                ) from None
-        return module
-
-    def end_episode(self) -> None:
-        """End the episode now (call from inside a wrapped game function)."""
-        self._session.end_from_game("hook")
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.main, name)
-
-
-def _split(target: str) -> tuple[str | None, list[str]]:
-    if not isinstance(target, str) or not target:
-        raise HookError(f"a hook target must be a string like 'module:variable', got {target!r}")
-    module, sep, path = target.rpartition(":")
-    parts = path.split(".")
-    if not all(p.isidentifier() for p in parts) or (sep and not module):
-        raise HookError(
-            f"cannot parse hook target {target!r}: use 'module:name' or 'module:obj.attr' "
-            "(or 'name' for the game's main module)"
-        )
-    return (module or None), parts
-
-
-def _resolve_owner(game: GameView, target: str) -> tuple[Any, str]:
-    """The object holding the last attribute of ``target``, and that attribute's name."""
-    module_name, parts = _split(target)
-    owner: Any = game.module(module_name)
-    for i, part in enumerate(parts[:-1]):
-        owner = _attr(owner, part, target, ".".join(parts[: i + 1]))
-    _attr(owner, parts[-1], target, ".".join(parts))
-    return owner, parts[-1]
-
-
-def _attr(owner: Any, name: str, target: str, path: str) -> Any:
-    try:
-        return getattr(owner, name)
-    except AttributeError:
-        names = [n for n in dir(owner) if not n.startswith("_")]
-        what = getattr(owner, "__name__", type(owner).__name__)
-        raise HookError(
-            f"hook target {target!r}: {what!r} has no attribute {name!r} (while reading {path!r})."
-            + did_you_mean(name, names)
-        ) from None
-
-
-def _reader(game: GameView, target: str) -> Callable[[], Any]:
-    owner, name = _resolve_owner(game, target)
-
-    def read() -> Any:
-        try:
-            return getattr(owner, name)
-        except AttributeError:
-            raise HookError(f"hook target {target!r} no longer exists in the game") from None
-
-    return read
-
-
 def _number(value: Any, target: str) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Number, np.generic)):
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if not isinstance(value, (numbers.Number, np.generic)):
         raise HookError(
             f"hook target {target!r} holds {type(value).__name__} {value!r}, not a number; "
-            "variable_delta needs a numeric variable (use on_call or a callable hook otherwise)"
+            "variable_delta needs a numeric (or boolean) variable; use on_call or a callable "
+            "hook otherwise"
         )
-    return float(value)
+    return value
 
 
 class Binding:
@@ -285,11 +189,11 @@ class variable(RewardHook):  # noqa: N801 - reads like a function in specs
     """The current value of a game variable (for predicates, state, or a per-step reward)."""
 
     def __init__(self, target: str) -> None:
-        _split(target)
+        split_target(target)
         self.target = target
 
     def bind(self, game: GameView) -> Binding:
-        return Binding(_reader(game, self.target))
+        return Binding(reader(game, self.target))
 
     def __repr__(self) -> str:
         return f"variable({self.target!r})"
@@ -299,23 +203,19 @@ class variable_delta(RewardHook):  # noqa: N801
     """Reward = change of a numeric game variable since the previous step, times ``scale``."""
 
     def __init__(self, target: str, scale: float = 1.0) -> None:
-        _split(target)
+        split_target(target)
         self.target, self.scale = target, float(scale)
 
     def bind(self, game: GameView) -> Binding:
-        owner, name = _resolve_owner(game, self.target)
-        target, scale = self.target, self.scale
-        previous = _number(getattr(owner, name), target)
+        read, target, scale = reader(game, self.target), self.target, self.scale
+        previous: float | None = None
 
         def delta() -> float:
             nonlocal previous
-            try:
-                current = getattr(owner, name)
-            except AttributeError:
-                raise HookError(f"hook target {target!r} no longer exists in the game") from None
+            current = read()
             if type(current) is not int and type(current) is not float:
                 current = _number(current, target)
-            change = current - previous
+            change = 0.0 if previous is None else current - previous
             previous = current
             return change * scale
 
@@ -329,7 +229,7 @@ def _wrap_function(
     game: GameView, target: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]
 ) -> Callable[[], None]:
     """Replace the game function ``target`` by ``make(original)``; return the undo."""
-    owner, name = _resolve_owner(game, target)
+    owner, name = resolve_owner(game, target)
     raw = owner.__dict__.get(name) if isinstance(owner, type) else None
     descriptor = type(raw) if isinstance(raw, (staticmethod, classmethod)) else None
     original = raw.__func__ if descriptor else getattr(owner, name)
@@ -355,7 +255,7 @@ class on_call(RewardHook):  # noqa: N801
     """
 
     def __init__(self, target: str, reward: float | str | Callable[[Any], float] = 1.0) -> None:
-        _split(target)
+        split_target(target)
         if not (isinstance(reward, (int, float)) or reward == "return" or callable(reward)):
             raise HookError(
                 f"on_call reward must be a number, 'return' or a callable, not {reward!r}"
@@ -403,7 +303,7 @@ class when_called(Hook):  # noqa: N801
     """
 
     def __init__(self, target: str, immediate: bool = True) -> None:
-        _split(target)
+        split_target(target)
         self.target, self.immediate = target, immediate
 
     def bind(self, game: GameView) -> Binding:
@@ -432,13 +332,13 @@ class when(Hook):  # noqa: N801
     """
 
     def __init__(self, target: str, predicate: Callable[[Any], bool]) -> None:
-        _split(target)
+        split_target(target)
         if not callable(predicate):
             raise HookError(f"when() needs a predicate function, got {predicate!r}")
         self.target, self.predicate = target, predicate
 
     def bind(self, game: GameView) -> Binding:
-        read = _reader(game, self.target)
+        read = reader(game, self.target)
         return Binding(lambda: bool(self.predicate(read())))
 
     def __repr__(self) -> str:
@@ -452,13 +352,33 @@ class variables(Hook):  # noqa: N801
         if not targets:
             raise HookError("variables() needs at least one target")
         for target in targets:
-            _split(target)
+            split_target(target)
         self.targets = targets
         self.size = len(targets)
 
     def bind(self, game: GameView) -> Binding:
-        readers = [_reader(game, t) for t in self.targets]
+        readers = [reader(game, t) for t in self.targets]
         return Binding(lambda: np.array([r() for r in readers], dtype=np.float32))
 
     def __repr__(self) -> str:
         return f"variables{self.targets!r}"
+
+
+class computed_state(Hook):  # noqa: N801
+    """A ``float32`` state vector computed by ``fn(module)``, of a known length ``size``.
+
+    For state that is not a list of plain variables (a board, a distance between two objects);
+    knowing the length means making the env needs no probe run.
+    """
+
+    def __init__(self, module: str, fn: Callable[[types.ModuleType], Sequence[float]], size: int):
+        if not callable(fn):
+            raise HookError(f"computed_state() needs a function fn(module), got {fn!r}")
+        self.module_name, self.fn, self.size = module, fn, int(size)
+
+    def bind(self, game: GameView) -> Binding:
+        module, fn = game.module(self.module_name), self.fn
+        return Binding(lambda: np.asarray(fn(module), dtype=np.float32))
+
+    def __repr__(self) -> str:
+        return f"computed_state({self.module_name!r}, {getattr(self.fn, '__name__', self.fn)})"

@@ -66,6 +66,8 @@ def play(
                 binding.release()
             bindings.clear()
             session.start(seed + len(episodes), bind)
+            if reward is not None:
+                reward()  # the first read sets the baseline (and checks the hook's targets)
             total, frames, reason = 0.0, 1, ""
             while not reason:
                 if frames_left is not None:

@@ -27,7 +27,7 @@ import numpy as np
 import pygame
 
 from pygameplayer import interception, sdl
-from pygameplayer.entry import Entry, ModuleTracker
+from pygameplayer.entry import CodeCache, Entry, ModuleTracker
 from pygameplayer.errors import (
     EntryError,
     GameAlreadyRunning,
@@ -160,6 +160,7 @@ class GameSession:
             self.real = interception.install(self, self._patcher)
             self.real.init()
             self._tracker = ModuleTracker(self.entry)
+            self._patcher.patch(sys, "meta_path", [CodeCache(self.entry), *sys.meta_path])
             self._random = _private_random()
             self._agent_random = sys.modules.get("random")
             self._argv = self.entry.argv

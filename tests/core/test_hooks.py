@@ -128,3 +128,24 @@ def test_bad_hook_targets_fail_when_declared():
         hooks.variable_delta("pong:9score")
     with pytest.raises(HookError, match="predicate"):
         hooks.when("pong:lives", 3)
+
+
+def test_targets_created_inside_main_and_boolean_deltas(make_env):
+    env = make_env(
+        "toygames.late_globals:main",
+        reward=hooks.variable_delta("player.score") + hooks.variable_delta("crashed", scale=-5),
+        state=hooks.variables("player.score", "crashed"),
+        obs_type="state",
+    )
+    obs, _ = env.reset(seed=0)
+    assert obs.tolist() == [0.0, 0.0]
+    rewards = [env.step(act(env, a))[1] for a in ("space", "noop", "space", "noop", "noop", "noop")]
+    assert rewards == [1, 0, 1, 0, 0, -5]
+
+
+def test_a_target_that_never_appears_is_reported_at_reset(make_env):
+    env = make_env(
+        "toygames.late_globals:main", reward=hooks.variable_delta("player.scor"), screen_size=(8, 8)
+    )
+    with pytest.raises(HookError, match=r"'Player' has no attribute 'scor'.*Did you mean 'score'"):
+        env.reset(seed=0)
