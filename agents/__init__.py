@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "pygameplayer.agents"
 #: name -> (import path, one-line description)
 BUILTIN: dict[str, tuple[str, str]] = {
     "random": ("agents.random_agent:RandomAgent", "uniform random actions: the baseline"),
+    "scripted": ("agents.scripted:ScriptedAgent", "the game's hand-written policy (state input)"),
     "dqn": ("agents.dqn:DQNAgent", "Double DQN on stacked frames (Nature conv net) or states"),
 }
 

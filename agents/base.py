@@ -93,6 +93,8 @@ class Agent(ABC):
     config_class: ClassVar[type] = AgentConfig
     #: Option values that work per game name, merged over the config's defaults.
     game_defaults: ClassVar[dict[str, dict[str, Any]]] = {}
+    #: The runner sets the config's ``game`` field to the game being played.
+    needs_game: ClassVar[bool] = False
 
     def __init__(
         self,

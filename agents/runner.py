@@ -124,7 +124,7 @@ def _versions() -> dict[str, str]:
 
 
 def _device(agent_type: type[Agent], requested: str) -> str:
-    return "cpu" if agent_type.name == "random" else resolve_device(requested)
+    return "cpu" if agent_type.name in ("random", "scripted") else resolve_device(requested)
 
 
 def _read_run_config(run_dir: Path) -> dict[str, Any]:
@@ -161,11 +161,15 @@ def train(opts: RunOptions) -> Path:
         seed, num_envs = saved["seed"], saved["num_envs"]
     else:
         file_values = read_config_file(opts.config_file) if opts.config_file else None
-        defaults = agent_type.game_defaults.get(spec.name, {})
+        defaults = dict(agent_type.game_defaults.get(spec.name, {}))
+        if agent_type.needs_game:
+            defaults["game"] = spec.name
         config = resolve(agent_type.config_class, defaults, file_values, overrides)
         seed, num_envs = opts.seed, opts.num_envs
         checkpoint = None
-    total_steps = opts.steps or getattr(config, "total_steps", 10_000)
+    total_steps = opts.steps or (
+        10**15 if opts.episodes else getattr(config, "total_steps", 10_000)
+    )
     device = _device(agent_type, opts.device)
     if opts.resume is None:
         run_dir = _new_run_dir(opts.runs_dir, spec.name, agent_type.name)
@@ -215,7 +219,7 @@ def train(opts: RunOptions) -> Path:
         eval_every = opts.eval_every
         if eval_every is None:
             eval_every = total_steps // 10 if total_steps >= 50_000 else 0
-        if agent_type.name != "random" and opts.eval_episodes > 0:
+        if agent_type.name not in ("random", "scripted") and opts.eval_episodes > 0:
             evaluator = Evaluator(
                 lambda: make_envs(spec, agent_type, config, 1, separate_process=True),
                 eval_every,

@@ -236,3 +236,29 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
     from agents.base import read_checkpoint
 
     assert read_checkpoint(only_run(tmp_path) / "checkpoints" / "latest.pt")["num_steps"] > 0
+
+
+def test_scripted_agent_plays_the_games_own_policy(tmp_path, capsys):
+    assert (
+        run("halfpong", "--agent", "scripted", "--steps", "400", "--runs-dir", str(tmp_path)) == 0
+    )
+    config = json.loads((only_run(tmp_path) / "config.json").read_text())
+    assert config["config"]["game"] == "halfpong"
+    assert config["env_options"] == {"obs_type": "state"}
+    from agents.runner import make_envs
+    from agents.scripted import ScriptedAgent, ScriptedConfig
+
+    spec = pygameplayer.get_spec("halfpong")
+    envs = make_envs(spec, ScriptedAgent, ScriptedConfig(game="halfpong"), 1)
+    try:
+        agent = ScriptedAgent(
+            envs.single_observation_space, envs.single_action_space, ScriptedConfig(game="halfpong")
+        )
+        obs, _ = envs.reset(seed=0)
+        total = 0.0
+        for _ in range(400):
+            obs, reward, *_ = envs.step(agent.predict(obs))
+            total += float(reward[0])
+    finally:
+        envs.close()
+    assert total >= 10  # returns the ball every time; random play misses within ~400 steps
