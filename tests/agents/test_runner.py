@@ -255,10 +255,10 @@ def test_scripted_agent_plays_the_games_own_policy(tmp_path, capsys):
             envs.single_observation_space, envs.single_action_space, ScriptedConfig(game="halfpong")
         )
         obs, _ = envs.reset(seed=0)
-        total = 0.0
+        rewards = []
         for _ in range(400):
             obs, reward, *_ = envs.step(agent.predict(obs))
-            total += float(reward[0])
+            rewards.append(float(reward[0]))
     finally:
         envs.close()
-    assert total >= 10  # returns the ball every time; random play misses within ~400 steps
+    assert min(rewards) == 0 and sum(rewards) >= 5  # returns the ball every time, never misses
