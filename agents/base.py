@@ -176,7 +176,7 @@ class Agent(ABC):
             "config": dataclasses.asdict(self.config),
             "num_steps": self.num_steps,
             "seed": self.seed,
-            "observation_shape": list(self.observation_space.shape or ()),
+            "observation_space": _box_to_dict(self.observation_space),
             "num_actions": int(self.action_space.n),
             "metadata": metadata or {},
             "state": self.state_dict(),
@@ -231,7 +231,7 @@ class Agent(ABC):
                     "pick a checkpoint made for this one"
                 )
         config = config_from_dict(cls.config_class, payload["config"])
-        obs_space = cls.observation_space_for(payload["observation_shape"], config)
+        obs_space = _box_from_dict(payload["observation_space"])
         agent = cls(
             obs_space,
             gym.spaces.Discrete(payload["num_actions"]),
@@ -243,10 +243,23 @@ class Agent(ABC):
         agent.load_state_dict(payload["state"])
         return agent
 
-    @classmethod
-    def observation_space_for(cls, shape: list[int], config: Any) -> gym.Space:
-        """The observation space a checkpoint's agent was built for (pixels by default)."""
-        return gym.spaces.Box(0, 255, shape=tuple(shape), dtype=np.uint8)
+
+def _box_to_dict(space: gym.Space) -> dict[str, Any]:
+    """A Box space as tensors and strings (what ``torch.load(weights_only=True)`` accepts)."""
+    import torch
+
+    if not isinstance(space, gym.spaces.Box):
+        raise TypeError(f"agents are saved with Box observation spaces, got {space}")
+    return {
+        "low": torch.as_tensor(space.low),
+        "high": torch.as_tensor(space.high),
+        "dtype": str(space.dtype),
+    }
+
+
+def _box_from_dict(data: dict[str, Any]) -> gym.spaces.Box:
+    dtype = np.dtype(data["dtype"])
+    return gym.spaces.Box(data["low"].numpy(), data["high"].numpy(), dtype=dtype)
 
 
 def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -167,14 +167,6 @@ class DQNAgent(Agent):
         stack = config.frame_stack
         return [lambda env: gym.wrappers.FrameStackObservation(env, stack, padding_type="zero")]
 
-    @classmethod
-    def observation_space_for(cls, shape: list[int], config: DQNConfig) -> gym.Space:  # noqa: D102
-        if config.obs_type == "state":
-            return gym.spaces.Box(-np.inf, np.inf, shape=tuple(shape), dtype=np.float32)
-        return super().observation_space_for(shape, config)
-
-    # ------------------------------------------------------------------ acting
-
     def epsilon(self) -> float:
         """Exploration rate at the current step (linear decay, then constant)."""
         c = self.config

@@ -67,10 +67,6 @@ class ScriptedAgent(Agent):
     def env_options(cls, config: ScriptedConfig) -> dict[str, Any]:  # noqa: D102
         return {"obs_type": "state"}
 
-    @classmethod
-    def observation_space_for(cls, shape: list[int], config: Any) -> gym.Space:  # noqa: D102
-        return gym.spaces.Box(-np.inf, np.inf, shape=tuple(shape), dtype=np.float32)
-
     def predict(self, obs: np.ndarray, deterministic: bool = True) -> np.ndarray | int:
         """The policy's action for each state."""
         if self._is_single(obs):
