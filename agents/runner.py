@@ -39,6 +39,7 @@ from agents.runlog import (
 from pygameplayer.errors import PygamePlayerError, WindowClosed
 from pygameplayer.registry import get_spec
 from pygameplayer.spec import GameSpec
+from pygameplayer.vector import make_game_vector_env
 
 
 @dataclass
@@ -77,17 +78,16 @@ def make_envs(
     """Vector env of ``num_envs`` games made the way the agent wants them.
 
     One env runs in this process (fastest) unless ``separate_process``; several always run in
-    their own processes, one game per process.
+    their own processes, one game per process (:class:`pygameplayer.vector.GameVectorEnv`).
     """
-    mode = "async" if num_envs > 1 or separate_process else "sync"
-    envs = gym.make_vec(
-        spec.env_id,
-        num_envs=num_envs,
-        vectorization_mode=mode,
-        wrappers=agent_type.env_wrappers(config),
-        render_mode=render_mode,
-        **agent_type.env_options(config),
-    )
+    wrappers = agent_type.env_wrappers(config)
+    options = {**agent_type.env_options(config), "render_mode": render_mode}
+    if num_envs > 1 or separate_process:
+        envs = make_game_vector_env(spec, num_envs, wrappers=wrappers, **options)
+    else:
+        envs = gym.make_vec(
+            spec.env_id, num_envs=1, vectorization_mode="sync", wrappers=wrappers, **options
+        )
     return gym.wrappers.vector.RecordEpisodeStatistics(envs)
 
 

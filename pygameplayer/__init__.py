@@ -22,7 +22,13 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from pygameplayer import hooks  # noqa: E402
 from pygameplayer.actions import Action, mouse_grid  # noqa: E402
 from pygameplayer.errors import PygamePlayerError  # noqa: E402
-from pygameplayer.registry import get_spec, list_games, make, register_game  # noqa: E402
+from pygameplayer.registry import (  # noqa: E402
+    get_spec,
+    list_games,
+    make,
+    make_vec,
+    register_game,
+)
 from pygameplayer.spec import GameSpec  # noqa: E402
 
 __version__ = "0.1.0"
@@ -36,6 +42,7 @@ __all__ = [
     "hooks",
     "list_games",
     "make",
+    "make_vec",
     "mouse_grid",
     "register_game",
 ]

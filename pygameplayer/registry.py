@@ -44,6 +44,7 @@ def add_spec(spec: GameSpec) -> GameSpec:
     gym.register(
         id=spec.env_id,
         entry_point="pygameplayer.env:GameEnv",
+        vector_entry_point="pygameplayer.vector:make_game_vector_env",
         kwargs={"game": spec},
         max_episode_steps=spec.max_episode_steps,
         order_enforce=False,
@@ -74,6 +75,16 @@ def get_spec(name: str | GameSpec) -> GameSpec:
 def list_games() -> list[GameSpec]:
     """All registered games, sorted by name."""
     return [_GAMES[k] for k in sorted(_GAMES)]
+
+
+def make_vec(name: str, num_envs: int = 1, **kwargs: Any) -> gym.vector.VectorEnv:
+    """Several copies of a game, one per worker process (see :mod:`pygameplayer.vector`).
+
+    ``make_vec("pong", 8, obs_type="grayscale", size=84, wrappers=[...])``.
+    """
+    from pygameplayer.vector import make_game_vector_env
+
+    return make_game_vector_env(get_spec(name), num_envs, **kwargs)
 
 
 def make(name: str, **kwargs: Any) -> gym.Env:

@@ -1,0 +1,101 @@
+"""GameVectorEnv: games in worker processes, stepped through shared memory."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import pygameplayer
+from pygameplayer import hooks
+from pygameplayer.vector import GameVectorEnv, WorkerError, make_game_vector_env
+
+
+@pytest.fixture(scope="module")
+def catch():
+    return pygameplayer.register_game(
+        "catch-vector",
+        entry="toygames.catch:main",
+        actions={"noop": [], "left": ["K_LEFT"], "right": ["K_RIGHT"]},
+        reward=hooks.variable_delta("toygames.catch:score")
+        - hooks.variable_delta("toygames.catch:misses"),
+        screen_size=(40, 40),
+        max_episode_steps=60,
+    )
+
+
+def test_same_results_as_gymnasiums_sync_vector_env_with_autoreset(catch):
+    actions = np.random.default_rng(0).integers(0, 3, (150, 2))
+    ours = pygameplayer.make_vec("catch-vector", 2, obs_type="grayscale")
+    try:
+        got = [ours.reset(seed=[5, 6])[0]]
+        for a in actions:
+            obs, rewards, term, trunc, infos = ours.step(a)
+            got.append((obs, rewards, term, trunc))
+    finally:
+        ours.close()
+    # the reference: each env alone in this process, one after the other, NEXT_STEP autoreset
+    for i, seed in enumerate((5, 6)):
+        env = gym.make(catch.env_id, obs_type="grayscale")
+        try:
+            obs, _ = env.reset(seed=seed)
+            assert np.array_equal(obs, got[0][i])
+            done = False
+            for step, a in enumerate(actions):
+                if done:
+                    obs, _ = env.reset()
+                    reward, term, trunc = 0.0, False, False
+                else:
+                    obs, reward, term, trunc, _ = env.step(int(a[i]))
+                done = term or trunc
+                g_obs, g_rew, g_term, g_trunc = got[step + 1]
+                assert np.array_equal(obs, g_obs[i]) and reward == g_rew[i]
+                assert (term, trunc) == (g_term[i], g_trunc[i])
+        finally:
+            env.close()
+    assert any(t[3].any() for t in got[1:])  # truncations happened (and were autoreset)
+
+
+def test_gymnasium_make_vec_uses_it_by_default(catch):
+    envs = gym.make_vec(catch.env_id, num_envs=2)
+    try:
+        assert isinstance(envs.unwrapped, GameVectorEnv)
+        assert envs.metadata["autoreset_mode"] == gym.vector.AutoresetMode.NEXT_STEP
+        obs, _ = envs.reset(seed=0)
+        assert obs.shape == (2, 40, 40, 3)
+        assert envs.call("get_action_meanings")[0] == ["noop", "left", "right"]
+    finally:
+        envs.close()
+
+
+def test_infos_are_merged_and_wrappers_apply(catch):
+    envs = make_game_vector_env(
+        catch,
+        2,
+        obs_type="grayscale",
+        wrappers=[lambda env: gym.wrappers.FrameStackObservation(env, 3)],
+    )
+    envs = gym.wrappers.vector.RecordEpisodeStatistics(envs)
+    try:
+        obs, _ = envs.reset(seed=1)
+        assert obs.shape == (2, 3, 40, 40)
+        episodes = 0
+        for _ in range(130):
+            _, _, term, trunc, infos = envs.step(np.zeros(2, np.int64))
+            if "episode" in infos:
+                episodes += int(infos["_episode"].sum())
+        assert episodes >= 2
+    finally:
+        envs.close()
+
+
+def test_a_failing_game_raises_in_the_parent_with_its_traceback():
+    spec = pygameplayer.register_game(
+        "crash-vector", entry="toygames.crash:main", actions={"noop": []}, screen_size=(8, 8)
+    )
+    envs = make_game_vector_env(spec, 2)
+    try:
+        envs.reset(seed=0)
+        with pytest.raises(WorkerError, match="(?s)GameCrashed.*the world fell apart"):
+            for _ in range(10):
+                envs.step(np.zeros(2, np.int64))
+    finally:
+        envs.close()
