@@ -1,6 +1,13 @@
-"""Draw one picture of each bundled game, mid-play, for the README: python docs/make_pictures.py"""
+"""Draw one picture of each bundled game, mid-play, for the README.
 
-from pathlib import Path
+python docs/make_pictures.py
+"""
+
+import os
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from pathlib import Path  # noqa: E402
 
 import numpy as np
 import pygame
@@ -14,6 +21,7 @@ SCALE = {"pong": 1, "minipong": 6, "halfpong": 6, "tetris": 1, "pixelcopter": 5}
 
 
 def main() -> None:
+    """Play each game a little with its scripted policy and save the frame."""
     OUT.mkdir(parents=True, exist_ok=True)
     for name, steps in STEPS.items():
         env = pygameplayer.make(name, obs_type="state", render_mode="rgb_array")
