@@ -105,7 +105,11 @@ def test_ctrl_c_stops_training_even_if_the_game_ignores_quit():
         assert proc.stdout.readline().strip() == b"running"
         time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"still running 60 s after Ctrl-C; stderr: {err[-3000:]!r}") from None
     finally:
         proc.kill()
     assert proc.returncode != 0
