@@ -83,7 +83,10 @@ def make_envs(
     wrappers = agent_type.env_wrappers(config)
     options = {**agent_type.env_options(config), "render_mode": render_mode}
     if num_envs > 1 or separate_process:
-        envs = make_game_vector_env(spec, num_envs, wrappers=wrappers, **options)
+        # several envs: this process steps one of them itself; an evaluation env: a worker only
+        envs = make_game_vector_env(
+            spec, num_envs, wrappers=wrappers, in_process=not separate_process, **options
+        )
     else:
         envs = gym.make_vec(
             spec.env_id, num_envs=1, vectorization_mode="sync", wrappers=wrappers, **options

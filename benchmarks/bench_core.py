@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 import gymnasium as gym  # noqa: E402
+import numpy as np  # noqa: E402
 
 import pygameplayer  # noqa: E402
 from benchmarks.common import bare_fps, env_steps_per_second, machine, reset_ms  # noqa: E402
@@ -88,27 +89,49 @@ def measure(label: str, env_id: str, entry: str, kwargs: dict, steps: int) -> No
     )
 
 
-def vector_scaling(env_id: str, kwargs: dict, steps: int) -> None:
-    def rate(num_envs: int, mode: str) -> float:
-        envs = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode=mode, **kwargs)
+def vector_scaling(env_id: str, kwargs: dict, steps: int, rounds: int = 5) -> None:
+    """Env steps/s of 2 envs in 2 processes vs 1 env in this process, resets included.
+
+    The machine's speed drifts from second to second, so the two are measured in alternating
+    rounds and the median of the per-round ratios is reported.
+    """
+
+    def single() -> float:
+        env = gym.make(env_id, **kwargs)
+        env.reset(seed=0)
+        actions = [env.action_space.sample() for _ in range(steps)]
+        start = time.perf_counter()
+        for action in actions:
+            _, _, terminated, truncated, _ = env.step(action)
+            if terminated or truncated:
+                env.reset()
+        elapsed = time.perf_counter() - start
+        env.close()
+        return steps / elapsed
+
+    def vector(mode: str) -> float:
+        envs = gym.make_vec(env_id, num_envs=2, vectorization_mode=mode, **kwargs)
         envs.reset(seed=0)
-        action = envs.action_space.sample()
-        for _ in range(50):
+        actions = [envs.action_space.sample() for _ in range(steps // 2)]
+        for action in actions[:20]:
             envs.step(action)
         start = time.perf_counter()
-        n = steps // num_envs
-        for _ in range(n):
-            envs.step(envs.action_space.sample())
+        for action in actions:
+            envs.step(action)
         elapsed = time.perf_counter() - start
         envs.close()
-        return n * num_envs / elapsed
+        return 2 * len(actions) / elapsed
 
-    single = env_steps_per_second(lambda: gym.make(env_id, **kwargs), steps=steps)[0]
-    one = rate(1, "async")
-    two = rate(2, "async")
+    ours, theirs, base = [], [], []
+    for _ in range(rounds):
+        one = single()
+        base.append(one)
+        ours.append(vector("vector_entry_point") / one)
+        theirs.append(vector("async") / one)
     print(
-        f"{env_id} {kwargs}: 1 env in-process {single:,.0f} steps/s | 1 async {one:,.0f} | "
-        f"2 async {two:,.0f} -> 2 async / 1 env = {two / single:.2f}x",
+        f"{env_id} {kwargs}: 1 env in-process {np.median(base):,.0f} steps/s; 2 envs: "
+        f"GameVectorEnv {np.median(ours):.2f}x (rounds {', '.join(f'{r:.2f}' for r in ours)})"
+        f", Gymnasium AsyncVectorEnv {np.median(theirs):.2f}x",
         flush=True,
     )
 
@@ -130,7 +153,12 @@ def main() -> None:
     env_id = (
         pygameplayer.get_spec(big).env_id if big else toy_id("toygames.bounce640:main", (640, 480))
     )
-    vector_scaling(env_id, {"obs_type": "grayscale", "size": 84}, steps // 2)
+    for frameskip in (1, 4):
+        kwargs = {"obs_type": "grayscale", "size": 84, "frameskip": frameskip}
+        vector_scaling(env_id, kwargs, steps // (5 * frameskip))
+    for name in ("minipong", "pixelcopter"):
+        if name in registered:
+            vector_scaling(pygameplayer.get_spec(name).env_id, {}, steps // 2)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""Several games stepped together, one game per worker process, with as little messaging as we can.
+"""Several games stepped together, one game per process, with as little messaging as we can.
 
 Gymnasium's ``AsyncVectorEnv`` pickles a command and a result per env and step; on a small machine
 that costs over 100 µs per step, more than a small game's whole frame. Here actions, observations,
 rewards and end flags live in shared memory; a step is one byte to each worker and a short reply
-(empty unless the env returned info). It behaves like Gymnasium's vector envs: ``NEXT_STEP``
+(empty unless the env returned info). By default this process runs env 0 itself while the workers
+run theirs, and both sides poll briefly before sleeping when there are cores to spare.
+It behaves like Gymnasium's vector envs: ``NEXT_STEP``
 autoreset (the step after an episode ends returns the reset observation with reward 0, and its
 action is ignored), infos merged the Gymnasium way, errors in a worker raised in the parent with
 the worker's traceback.
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import pickle
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,7 +31,7 @@ import numpy as np
 from gymnasium.vector import AutoresetMode
 from gymnasium.vector.utils import batch_space
 
-from pygameplayer.errors import PygamePlayerError
+from pygameplayer.errors import GameAlreadyRunning, PygamePlayerError
 
 _STEP, _RESET, _CALL, _CLOSE = b"s", b"r", b"c", b"x"
 _OK, _FAILED = b"", b"!"
@@ -72,49 +76,92 @@ class _Shared:
         self.views()
 
 
-def _worker(index: int, make: bytes, conn: Any, shared: _Shared) -> None:
-    """Run one env: answer step/reset/call commands until told to close."""
+class _Slot:
+    """One env writing into its row of the shared arrays, with NEXT_STEP autoreset."""
+
+    def __init__(self, env: gym.Env, index: int, shared: _Shared) -> None:
+        self.env, self.index, self.shared = env, index, shared
+        self.obs_row = shared.obs[index]
+        self.autoreset = False
+
+    def step(self) -> dict[str, Any]:
+        shared, i = self.shared, self.index
+        if self.autoreset:
+            obs, info = self.env.reset()
+            reward, terminated, truncated = 0.0, False, False
+        else:
+            obs, reward, terminated, truncated, info = self.env.step(int(shared.actions[i]))
+        self.autoreset = bool(terminated or truncated)
+        self.obs_row[...] = obs
+        shared.rewards[i] = reward
+        shared.terminated[i], shared.truncated[i] = terminated, truncated
+        return info
+
+    def reset(self, seed: int | None, options: dict | None) -> dict[str, Any]:
+        obs, info = self.env.reset(seed=seed, options=options)
+        self.autoreset = False
+        self.obs_row[...] = obs
+        return info
+
+    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        attr = self.env.get_wrapper_attr(name)
+        return attr(*args, **kwargs) if callable(attr) else attr
+
+
+def _receive_soon(conn: Any, spin: float) -> bytes:
+    """``conn.recv_bytes()``, but poll for ``spin`` seconds first.
+
+    Waking a process that went to sleep on a pipe costs tens of microseconds on many machines
+    (more than a small game's frame); a message that arrives while we poll costs almost nothing.
+    """
+    if spin > 0 and not conn.poll(0):
+        deadline = time.perf_counter() + spin
+        while time.perf_counter() < deadline and not conn.poll(0):
+            pass
+    return conn.recv_bytes()
+
+
+def _worker(index: int, make: bytes, conn: Any, shared: _Shared, spin: float) -> None:
+    """Run one env: answer step/reset/call commands until told to close.
+
+    A failing command (a game that crashes) is reported and the worker carries on, so the next
+    ``reset()`` works as it does for an env in the parent; only failing to build the env ends it.
+    """
     env = None
     try:
         env = cloudpickle.loads(make)()
-        obs_row = shared.obs[index]
-        autoreset = False
+        slot = _Slot(env, index, shared)
         while True:
-            command = conn.recv_bytes()
+            command = _receive_soon(conn, spin)
             head = command[:1]
-            if head == _STEP:
-                if autoreset:
-                    obs, info = env.reset()
-                    reward, terminated, truncated = 0.0, False, False
-                else:
-                    obs, reward, terminated, truncated, info = env.step(int(shared.actions[index]))
-                autoreset = bool(terminated or truncated)
-                obs_row[...] = obs
-                shared.rewards[index] = reward
-                shared.terminated[index], shared.truncated[index] = terminated, truncated
-                conn.send_bytes(pickle.dumps(info) if info else _OK)
-            elif head == _RESET:
-                obs, info = env.reset(**pickle.loads(command[1:]))
-                autoreset = False
-                obs_row[...] = obs
-                conn.send_bytes(pickle.dumps(info) if info else _OK)
-            elif head == _CALL:
-                name, args, kwargs = pickle.loads(command[1:])
-                attr = env.get_wrapper_attr(name)
-                result = attr(*args, **kwargs) if callable(attr) else attr
-                conn.send_bytes(pickle.dumps(result))
-            elif head == _CLOSE:
+            if head == _CLOSE:
                 break
+            try:
+                if head == _STEP:
+                    info = slot.step()
+                    reply = pickle.dumps(info) if info else _OK
+                elif head == _RESET:
+                    info = slot.reset(**pickle.loads(command[1:]))
+                    reply = pickle.dumps(info) if info else _OK
+                else:
+                    reply = pickle.dumps(slot.call(*pickle.loads(command[1:])))
+            except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
+                reply = _failure(exc)
+            conn.send_bytes(reply)
     except KeyboardInterrupt:
         pass  # the parent decides what Ctrl-C means
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        text = "".join(traceback.format_exception(exc))
         with contextlib.suppress(BrokenPipeError, OSError):
-            conn.send_bytes(_FAILED + pickle.dumps((type(exc).__name__, str(exc), text)))
+            conn.send_bytes(_failure(exc))
     finally:
         if env is not None:
             env.close()
         conn.close()
+
+
+def _failure(exc: BaseException) -> bytes:
+    text = "".join(traceback.format_exception(exc))
+    return _FAILED + pickle.dumps((type(exc).__name__, str(exc), text))
 
 
 class GameVectorEnv(gym.vector.VectorEnv):
@@ -126,6 +173,13 @@ class GameVectorEnv(gym.vector.VectorEnv):
             the platform default if ``None``.
         copy: return copies of the observation batch (``False`` returns a view that the next
             step overwrites).
+        in_process: run env 0 in this process instead of a worker (the default). While the
+            workers step their games this process steps its own instead of waiting, which is
+            the fastest layout. It needs no other game live in this process.
+        spin: seconds to poll for a reply (and, in workers, for the next command) before
+            sleeping on the pipe; replies that come within it skip a costly process wake-up.
+            ``None``: 200 µs when there are no more processes than cores, else 0 (polling
+            processes would then take turns with the ones doing the work).
     """
 
     def __init__(
@@ -134,40 +188,49 @@ class GameVectorEnv(gym.vector.VectorEnv):
         *,
         context: str | None = None,
         copy: bool = True,
+        in_process: bool = True,
+        spin: float | None = None,
     ) -> None:
         if not env_fns:
             raise ValueError("GameVectorEnv needs at least one env function")
-        probe = env_fns[0]()
+        first = env_fns[0]()
         try:
-            self.single_observation_space = probe.observation_space
-            self.single_action_space = probe.action_space
-            self.metadata = {**probe.metadata, "autoreset_mode": AutoresetMode.NEXT_STEP}
-            self.render_mode = probe.render_mode
-        finally:
-            probe.close()
-        if not isinstance(self.single_observation_space, gym.spaces.Box):
-            raise TypeError("GameVectorEnv supports Box observation spaces")
+            self.single_observation_space = first.observation_space
+            self.single_action_space = first.action_space
+            self.metadata = {**first.metadata, "autoreset_mode": AutoresetMode.NEXT_STEP}
+            self.render_mode = first.render_mode
+            if not isinstance(self.single_observation_space, gym.spaces.Box):
+                raise TypeError("GameVectorEnv supports Box observation spaces")
+        except BaseException:
+            first.close()
+            raise
         self.num_envs = len(env_fns)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        self.copy = copy
+        workers = self.num_envs - (1 if in_process else 0)
+        if spin is None:
+            spin = 2e-4 if workers + 1 <= (os.cpu_count() or 1) else 0.0
+        self.copy, self.spin = copy, spin
         ctx = mp.get_context(context)
         self._shared = _Shared(ctx, self.num_envs, self.single_observation_space)
-        self._conns = []
-        self._procs = []
+        self._local = _Slot(first, 0, self._shared) if in_process else None
+        if not in_process:
+            first.close()
+        self._conns: dict[int, Any] = {}
+        self._procs: dict[int, Any] = {}
         self.closed = False
-        for index, fn in enumerate(env_fns):
+        for index in range(1 if in_process else 0, self.num_envs):
             parent, child = ctx.Pipe()
             proc = ctx.Process(
                 target=_worker,
-                args=(index, cloudpickle.dumps(fn), child, self._shared),
+                args=(index, cloudpickle.dumps(env_fns[index]), child, self._shared, spin),
                 name=f"pygameplayer-env-{index}",
                 daemon=True,
             )
             proc.start()
             child.close()
-            self._conns.append(parent)
-            self._procs.append(proc)
+            self._conns[index] = parent
+            self._procs[index] = proc
 
     # ------------------------------------------------------------------ Gymnasium API
 
@@ -179,9 +242,10 @@ class GameVectorEnv(gym.vector.VectorEnv):
             seeds = [None if seed is None else seed + i for i in range(self.num_envs)]
         else:
             seeds = list(seed)
-        for conn, env_seed in zip(self._conns, seeds):
-            conn.send_bytes(_RESET + pickle.dumps({"seed": env_seed, "options": options}))
-        infos = self._gather()
+        for index, conn in self._conns.items():
+            conn.send_bytes(_RESET + pickle.dumps({"seed": seeds[index], "options": options}))
+        local = (lambda: self._local_reset(seeds[0], options)) if self._local else None
+        infos = self._gather(local)  # every worker has written its row once this returns
         return self._observations(), infos
 
     def step(
@@ -190,9 +254,9 @@ class GameVectorEnv(gym.vector.VectorEnv):
         """Step every env with its action; NEXT_STEP autoreset as Gymnasium's vector envs."""
         shared = self._shared
         shared.actions[:] = actions
-        for conn in self._conns:
+        for conn in self._conns.values():
             conn.send_bytes(_STEP)
-        infos = self._gather()
+        infos = self._gather(self._local.step if self._local else None)
         return (
             self._observations(),
             shared.rewards.copy(),
@@ -204,9 +268,12 @@ class GameVectorEnv(gym.vector.VectorEnv):
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call a method (or read an attribute) of every env; return the results."""
         payload = _CALL + pickle.dumps((name, args, kwargs))
-        for conn in self._conns:
+        for conn in self._conns.values():
             conn.send_bytes(payload)
-        return tuple(self._receive(i) for i in range(self.num_envs))
+        results = {i: self._receive(i) for i in self._conns}
+        if self._local:
+            results[0] = self._local.call(name, args, kwargs)
+        return tuple(results[i] for i in range(self.num_envs))
 
     def get_attr(self, name: str) -> tuple[Any, ...]:
         """An attribute of every env."""
@@ -218,25 +285,37 @@ class GameVectorEnv(gym.vector.VectorEnv):
 
     def close_extras(self, **kwargs: Any) -> None:
         """Stop the workers (they close their games), then reap them."""
-        for conn in self._conns:
+        for conn in self._conns.values():
             with contextlib.suppress(BrokenPipeError, OSError):
                 conn.send_bytes(_CLOSE)
-        for proc in self._procs:
+        if self._local:
+            self._local.env.close()
+        for proc in self._procs.values():
             proc.join(timeout=10)
             if proc.is_alive():
                 proc.terminate()
                 proc.join(timeout=5)
-        for conn in self._conns:
+        for conn in self._conns.values():
             conn.close()
 
     # ------------------------------------------------------------------ internals
+
+    def _local_reset(self, seed: int | None, options: dict | None) -> dict[str, Any]:
+        assert self._local is not None
+        try:
+            return self._local.reset(seed, options)
+        except GameAlreadyRunning as exc:
+            raise GameAlreadyRunning(
+                f"{exc} (GameVectorEnv runs env 0 in this process; make it with "
+                "in_process=False to keep every game in a worker)"
+            ) from None
 
     def _observations(self) -> np.ndarray:
         return self._shared.obs.copy() if self.copy else self._shared.obs
 
     def _receive(self, index: int) -> Any:
         try:
-            message = self._conns[index].recv_bytes()
+            message = _receive_soon(self._conns[index], self.spin)
         except (EOFError, OSError):
             code = self._procs[index].exitcode
             raise WorkerError(
@@ -247,10 +326,17 @@ class GameVectorEnv(gym.vector.VectorEnv):
             raise WorkerError(f"env {index} raised {kind}: {text}\n--- in the worker ---\n{trace}")
         return pickle.loads(message) if message else {}
 
-    def _gather(self) -> dict[str, Any]:
+    def _gather(self, local: Callable[[], dict[str, Any]] | None) -> dict[str, Any]:
+        """Run the local env's part (while the workers run theirs), then read every reply."""
         infos: dict[str, Any] = {}
-        failure = None
-        for index in range(self.num_envs):
+        failure: BaseException | None = None
+        try:
+            local_info = local() if local is not None else None
+            if local_info:
+                infos = self._add_info(infos, local_info, 0)
+        except BaseException as exc:  # noqa: BLE001 - raised once the workers have answered
+            failure = exc
+        for index in self._conns:
             try:
                 info = self._receive(index)
             except WorkerError as exc:  # read every reply first, so the pipes stay in step
@@ -269,6 +355,7 @@ def make_game_vector_env(
     *,
     wrappers: Sequence[Callable[[gym.Env], gym.Env]] | None = None,
     context: str | None = None,
+    in_process: bool = True,
     **kwargs: Any,
 ) -> GameVectorEnv:
     """Build a :class:`GameVectorEnv` of ``num_envs`` copies of a registered game.
@@ -289,4 +376,4 @@ def make_game_vector_env(
             env = wrap(env)
         return env
 
-    return GameVectorEnv([make] * num_envs, context=context)
+    return GameVectorEnv([make] * num_envs, context=context, in_process=in_process)

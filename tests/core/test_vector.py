@@ -87,15 +87,35 @@ def test_infos_are_merged_and_wrappers_apply(catch):
         envs.close()
 
 
-def test_a_failing_game_raises_in_the_parent_with_its_traceback():
+@pytest.mark.parametrize("in_process", [False, True])
+def test_a_failing_game_raises_in_the_parent_with_its_traceback(in_process):
+    from pygameplayer.errors import GameCrashed
+
     spec = pygameplayer.register_game(
         "crash-vector", entry="toygames.crash:main", actions={"noop": []}, screen_size=(8, 8)
     )
-    envs = make_game_vector_env(spec, 2)
+    envs = make_game_vector_env(spec, 2, in_process=in_process)
+    expected = GameCrashed if in_process else WorkerError
     try:
         envs.reset(seed=0)
-        with pytest.raises(WorkerError, match="(?s)GameCrashed.*the world fell apart"):
+        with pytest.raises(expected, match="(?s)the world fell apart.*crash.py"):
             for _ in range(10):
                 envs.step(np.zeros(2, np.int64))
+        envs.reset(seed=1)  # every pipe is still in step: the envs work again
+        envs.step(np.zeros(2, np.int64))
     finally:
         envs.close()
+
+
+def test_in_process_env_needs_this_process_free(catch):
+    from pygameplayer.errors import GameAlreadyRunning
+
+    env = gym.make(catch.env_id)
+    env.reset(seed=0)
+    envs = make_game_vector_env(catch, 2)
+    try:
+        with pytest.raises(GameAlreadyRunning, match="in_process=False"):
+            envs.reset(seed=0)
+    finally:
+        envs.close()
+        env.close()
