@@ -85,7 +85,7 @@ class PPORNDConfig:
     vf_coef: float = 0.5
     """Weight of the value losses (extrinsic plus intrinsic)."""
     max_grad_norm: float = 0.5
-    """Gradient clipping (global norm)."""
+    """Gradient clipping: the global norm of each network's gradients (policy, RND predictor)."""
     norm_adv: bool = True
     """Normalise advantages to zero mean and unit std in each minibatch."""
     target_kl: float | None = None
@@ -341,10 +341,12 @@ class PPORNDAgent(Agent):
         if c.mode != "extrinsic":
             frame_shape = tuple(observation_space.shape[1:])  # observations are stacks
             self.rnd = RND(frame_shape, c.network, c.rnd_features, c.obs_clip).to(device)
-        params = list(self.network.parameters())
+        # gradients are clipped per network: the predictor's large early errors must not
+        # shrink the policy's steps under one global norm
+        self.clipped_groups = [list(self.network.parameters())]
         if self.rnd is not None:
-            params += list(self.rnd.predictor.parameters())
-        self.trained_parameters = params
+            self.clipped_groups.append(list(self.rnd.predictor.parameters()))
+        params = [p for group in self.clipped_groups for p in group]
         self.optimizer = torch.optim.Adam(params, lr=c.learning_rate, eps=1e-5)
         self.total_steps = c.total_steps
         # per env: the discounted sum of intrinsic rewards so far, for their normaliser
@@ -594,7 +596,8 @@ class PPORNDAgent(Agent):
                 loss = policy_loss - c.ent_coef * entropy + c.vf_coef * value_loss + rnd_loss
                 self.optimizer.zero_grad(set_to_none=True)
                 loss.backward()
-                nn.utils.clip_grad_norm_(self.trained_parameters, c.max_grad_norm)
+                for group in self.clipped_groups:
+                    nn.utils.clip_grad_norm_(group, c.max_grad_norm)
                 self.optimizer.step()
                 for key, value in (
                     ("policy", policy_loss),
