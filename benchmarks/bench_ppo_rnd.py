@@ -28,7 +28,7 @@ return, blocks, thrust-then-idle rate against env steps, mean over seeds with mi
 ``ppo_rnd_pixelcopter.csv`` (every training and evaluation episode), and a printed table. Training
 steps/s is measured for PPO+RND with 1 env (in-process) and 2 envs (one process each).
 
-Run: ``python benchmarks/bench_ppo_rnd.py`` (about 45 minutes on 2 cores at the defaults);
+Run: ``python benchmarks/bench_ppo_rnd.py`` (about 46 minutes on 2 shared cores at the defaults);
 ``--steps 20000 --seeds 1`` for a quick look.
 """
 
@@ -264,7 +264,7 @@ def plot(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=100_000, help="env steps per run")
+    parser.add_argument("--steps", type=int, default=80_000, help="env steps per run")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. N-1")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated")
     parser.add_argument("--eval-episodes", type=int, default=20)
