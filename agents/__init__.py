@@ -20,6 +20,7 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "random": ("agents.random_agent:RandomAgent", "uniform random actions: the baseline"),
     "scripted": ("agents.scripted:ScriptedAgent", "the game's hand-written policy (state input)"),
     "dqn": ("agents.dqn:DQNAgent", "Double DQN on stacked frames (Nature conv net) or states"),
+    "ppo_rnd": ("agents.ppo_rnd:PPORNDAgent", "PPO with an optional RND curiosity bonus"),
 }
 
 
