@@ -64,6 +64,7 @@ class RunOptions:
     eval_episodes: int = 5
     checkpoint_every: int = 50_000
     progress: bool = True
+    threads: int | None = None
 
 
 def make_envs(
@@ -130,6 +131,17 @@ def _device(agent_type: type[Agent], requested: str) -> str:
     return "cpu" if agent_type.name in ("random", "scripted") else resolve_device(requested)
 
 
+def _set_threads(threads: int | None) -> None:
+    """``--threads``: torch's CPU threads (fewer can be faster when envs share the cores)."""
+    if threads is None:
+        return
+    if threads < 1:
+        raise ConfigError(f"--threads must be at least 1, got {threads}")
+    import torch
+
+    torch.set_num_threads(threads)
+
+
 def _read_run_config(run_dir: Path) -> dict[str, Any]:
     path = run_dir / "config.json"
     if not path.is_file():
@@ -170,6 +182,7 @@ def train(opts: RunOptions) -> Path:
         config = resolve(agent_type.config_class, defaults, file_values, overrides)
         seed, num_envs = opts.seed, opts.num_envs
         checkpoint = None
+    _set_threads(opts.threads)
     total_steps = opts.steps or (
         10**15 if opts.episodes else getattr(config, "total_steps", 10_000)
     )

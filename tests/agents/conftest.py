@@ -1,7 +1,17 @@
 import pytest
+import torch
 
 import pygameplayer
 from pygameplayer import hooks
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tiny networks: a second torch thread only fights the env and other processes for cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")

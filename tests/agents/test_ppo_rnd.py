@@ -28,15 +28,6 @@ FAST = PPORNDConfig(
 )
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Two shared cores: torch's second thread only fights the env and other processes."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_ppo_learns_catch_clearly_above_random(catch_state):
     envs = make_envs(catch_state, PPORNDAgent, FAST, 1)
     try:
