@@ -274,6 +274,7 @@ def evaluate(opts: RunOptions) -> list[float]:
         raise PygamePlayerError("--eval-only needs --load CHECKPOINT (a .pt file from a run)")
     spec = get_spec(opts.game)
     agent_type = agent_class(opts.agent)
+    _set_threads(opts.threads)
     agent = agent_type.load(
         opts.load, device=_device(agent_type, opts.device), expect={"game": spec.name}
     )
