@@ -20,6 +20,10 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "random": ("agents.random_agent:RandomAgent", "uniform random actions: the baseline"),
     "scripted": ("agents.scripted:ScriptedAgent", "the game's hand-written policy (state input)"),
     "dqn": ("agents.dqn:DQNAgent", "Double DQN on stacked frames (Nature conv net) or states"),
+    "world_models": (
+        "agents.world_models:WorldModelsAgent",
+        "World Models: VAE + MDN-RNN, linear controller by CMA-ES (local or Ray workers)",
+    ),
 }
 
 
