@@ -83,8 +83,13 @@ class WorldModelsAgent(Agent):
         if self.run_dir is None:
             self.run_dir = Path(tempfile.mkdtemp(prefix="world_models-"))
             print(f"world_models: no run folder given; caching the stages in {self.run_dir}")
-        Pipeline(self, Path(self.run_dir), callback, total_steps).run()
-        self._policy = None
+        threads = torch.get_num_threads()
+        torch.set_num_threads(self.config.torch_threads)
+        try:
+            Pipeline(self, Path(self.run_dir), callback, total_steps).run()
+        finally:
+            torch.set_num_threads(threads)
+            self._policy = None
 
     def optimizer(self, part: str) -> torch.optim.Optimizer:
         """The Adam optimiser of ``"vae"`` or ``"mdn"`` (made on first use)."""

@@ -1,6 +1,8 @@
 """CMA-ES from the ``cma`` package, set up to be reproducible and resumable.
 
-The strategy draws its samples from its own ``numpy.random.RandomState`` (the ``randn``
+:func:`run_generation` is one generation: ask for candidates, score them (and the current mean)
+with any :class:`~agents.world_models.evaluation.CandidateEvaluator`, tell the fitnesses. The
+strategy draws its samples from its own ``numpy.random.RandomState`` (the ``randn``
 option), not from numpy's global generator, so pickling the strategy pickles its random state
 too: a run resumed from the pickle asks for exactly the candidates the uninterrupted run would.
 Pickles are written atomically, one per generation, before the checkpoint that refers to them.
@@ -11,10 +13,14 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import cma
 import numpy as np
+
+from agents.world_models.evaluation import CandidateEvaluator, EpisodeHook
 
 
 def new_strategy(
@@ -31,6 +37,40 @@ def new_strategy(
         "verb_disp": 0,
     }
     return cma.CMAEvolutionStrategy(np.zeros(num_params), sigma, options)
+
+
+@dataclass
+class Generation:
+    """What one generation found."""
+
+    fitness: np.ndarray
+    """Mean return of each candidate."""
+    center: np.ndarray
+    """The mean the candidates were drawn around (before this generation's update)."""
+    center_fitness: float
+    """Its mean return on the same seeds."""
+
+
+def run_generation(
+    es: cma.CMAEvolutionStrategy,
+    evaluator: CandidateEvaluator,
+    seeds: Sequence[int],
+    on_episode: EpisodeHook | None = None,
+) -> Generation | None:
+    """Ask for candidates, score them and the current mean on ``seeds``, tell the strategy.
+
+    Fitness is the mean return (CMA-ES minimises, so it is told the negated fitness). The mean
+    is scored too because it, not the luckiest candidate, is the estimate CMA-ES converges
+    with. ``None`` if the evaluator was stopped (the strategy is then not told anything).
+    """
+    candidates = np.array(es.ask())
+    center = np.array(es.mean)
+    scores = evaluator.evaluate(np.vstack([candidates, center]), seeds, on_episode)
+    if scores is None:
+        return None
+    fitness = scores.fitness
+    es.tell(list(candidates), list(-fitness[:-1]))
+    return Generation(fitness[:-1], center, float(fitness[-1]))
 
 
 def strategy_path(directory: Path, generation: int) -> Path:

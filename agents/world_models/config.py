@@ -34,6 +34,10 @@ class WorldModelsConfig:
     """Game frames per agent step (the action is held, rewards summed)."""
     num_workers: int = 0
     """Worker processes (or Ray actors) playing the game; 0 means one per CPU core."""
+    torch_threads: int = 1
+    """Threads for fitting V and M here. One by default: when other jobs share the cores,
+    OpenMP's spinning threads made two threads up to 30x slower than one on this 2-core machine
+    (a small V: 19 ms per batch on one thread, 596 ms on two); raise it on a machine of your own."""
     ray_address: str | None = None
     """``None``: local worker processes. ``"local"`` starts a Ray runtime on this machine; any
     other value is a Ray cluster address (``"auto"``, ``"10.0.0.5:6379"``) to join."""
@@ -61,6 +65,9 @@ class WorldModelsConfig:
     """Frames per gradient step."""
     vae_learning_rate: float = 1e-3
     """Adam step size for V."""
+    vae_loss: Literal["bce", "mse"] = "bce"
+    """Reconstruction loss: per-pixel binary cross-entropy, or the paper's squared error (which
+    lets V drop small sprites; see :func:`~agents.world_models.vae.vae_loss`)."""
     kl_tolerance: float = 0.5
     """Free bits: KL below ``kl_tolerance * latent_size`` nats per frame is not penalised."""
 
@@ -117,6 +124,7 @@ class WorldModelsConfig:
             "mdn_batch_size",
             "rollouts",
             "dream_transfer_every",
+            "torch_threads",
         )
         for name in positive:
             if getattr(self, name) < 1:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +53,10 @@ if TYPE_CHECKING:
     from agents.world_models.agent import WorldModelsAgent
 
 LOG_EVERY = 10  # gradient steps between logged losses (their mean)
+MAX_GRAD_NORM = 10.0  # clipping, against the odd huge MDN gradient of a near-zero sigma
 ENCODE_BATCH = 256
 HISTORY_KEYS = ("best", "mean", "worst", "center", "sigma", "game")
+FITTED = ("vae", "mdn")  # models fitted by gradient steps, in stage order
 
 
 @dataclasses.dataclass
@@ -64,12 +67,11 @@ class Progress:
     """Stages completed (``controller`` is judged by generations instead, so it can go on)."""
     chunks: list[int] = dataclasses.field(default_factory=list)
     """Rollout chunks whose steps are counted in the agent's ``num_steps``."""
-    vae_epoch: int = 0
-    vae_batch: int = 0
-    vae_updates: int = 0
-    mdn_epoch: int = 0
-    mdn_batch: int = 0
-    mdn_updates: int = 0
+    fitting: dict[str, dict[str, int]] = dataclasses.field(
+        default_factory=lambda: {part: {"epoch": 0, "batch": 0, "updates": 0} for part in FITTED}
+    )
+    """For V (``vae``) and M (``mdn``): epochs done, batches done in the current epoch, and
+    gradient steps in all."""
     generation: int = 0
     best_center: float = -math.inf
     """Best fitness of CMA-ES's mean parameters so far (C's parameters are those)."""
@@ -214,61 +216,89 @@ class Pipeline:
     # ------------------------------------------------------------------ 2. vae
 
     def _vae(self) -> bool:
-        c, agent, p = self.config, self.agent, self.agent.progress
+        c, agent = self.config, self.agent
         frames = Episodes.load_dir(self.rollouts).obs
         vae = agent.models.vae
-        optimizer = agent.optimizer("vae")
-        per_epoch = max(1, len(frames) // c.vae_batch_size)
-        bar = progress_bar(
-            total=c.vae_epochs * per_epoch,
-            initial=p.vae_epoch * per_epoch + p.vae_batch,
-            desc="vae",
-            unit="batch",
-        )
-        window: list[tuple[float, float, float]] = []
-        vae.train()
-        try:
-            while p.vae_epoch < c.vae_epochs:
-                order = np.random.default_rng(derive_seed(agent.seed, 2, p.vae_epoch))
-                order = order.permutation(len(frames))
-                while p.vae_batch < per_epoch:
-                    index = np.sort(order[p.vae_batch * c.vae_batch_size :][: c.vae_batch_size])
-                    batch = frames_to_tensor(frames[index], agent.device)
-                    recon, mu, logvar = vae(batch)
-                    loss, reconstruction, kl = vae_loss(recon, batch, mu, logvar, c.kl_tolerance)
-                    optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
-                    optimizer.step()
-                    p.vae_batch += 1
-                    p.vae_updates += 1
-                    bar.update(1)
-                    window.append((loss.item(), reconstruction.item(), kl.item()))
-                    if len(window) == LOG_EVERY:
-                        mean = np.mean(window, axis=0)
-                        bar.set_postfix(loss=f"{mean[0]:.1f}", refresh=False)
-                        self._log(
-                            {
-                                "losses/vae_loss": mean[0],
-                                "losses/vae_reconstruction": mean[1],
-                                "losses/vae_kl": mean[2],
-                            },
-                            p.vae_updates,
-                        )
-                        window = []
-                    if not self._keep_going():
-                        return False
-                p.vae_epoch += 1
-                p.vae_batch = 0
-                self.callback.on_checkpoint(agent)
-        finally:
-            vae.eval()
-            bar.close()
-        agent.drop_optimizer("vae")
+
+        def losses(rows: np.ndarray) -> tuple[torch.Tensor, ...]:
+            batch = frames_to_tensor(frames[rows], agent.device)
+            recon, mu, logvar = vae(batch)
+            return vae_loss(recon, batch, mu, logvar, c.kl_tolerance, c.vae_loss)
+
+        tags = ("losses/vae_loss", "losses/vae_reconstruction", "losses/vae_kl")
+        if not self._fit("vae", vae, len(frames), c.vae_batch_size, c.vae_epochs, losses, tags):
+            return False
         shown = np.random.default_rng(agent.seed).choice(len(frames), 8, replace=False)
         picture = reconstruction_grid(
             vae, frames[np.sort(shown)], self.run_dir / "vae_reconstructions.png"
         )
-        tqdm.write(f"vae: {p.vae_updates} updates; reconstructions in {picture}")
+        updates = agent.progress.fitting["vae"]["updates"]
+        tqdm.write(f"vae: {updates} updates; reconstructions in {picture}")
+        return True
+
+    def _fit(
+        self,
+        part: str,
+        model: torch.nn.Module,
+        num_rows: int,
+        batch_size: int,
+        epochs: int,
+        losses: Callable[[np.ndarray], tuple[torch.Tensor, ...]],
+        tags: tuple[str, ...],
+    ) -> bool:
+        """Adam steps on ``losses(rows)[0]`` over ``epochs`` shuffled passes over the rows.
+
+        Each epoch's order is fixed by the seed and the epoch, so a stop after any batch
+        resumes with the next batch of the same order. The mean of each loss is logged every
+        ``LOG_EVERY`` steps (and at an epoch's end) under ``tags``; False if stopped.
+        """
+        agent = self.agent
+        count = agent.progress.fitting[part]
+        optimizer = agent.optimizer(part)
+        per_epoch = max(1, num_rows // batch_size)
+        bar = progress_bar(
+            total=epochs * per_epoch,
+            initial=count["epoch"] * per_epoch + count["batch"],
+            desc=part,
+            unit="batch",
+        )
+        window: list[list[float]] = []
+
+        def log() -> None:
+            if window:
+                mean = np.mean(window, axis=0)
+                bar.set_postfix(loss=f"{mean[0]:.3f}", refresh=False)
+                self._log(dict(zip(tags, mean)), count["updates"])
+                window.clear()
+
+        model.train()
+        try:
+            while count["epoch"] < epochs:
+                seed = derive_seed(agent.seed, 2 + FITTED.index(part), count["epoch"])
+                order = np.random.default_rng(seed).permutation(num_rows)
+                while count["batch"] < per_epoch:
+                    first = count["batch"] * batch_size
+                    values = losses(np.sort(order[first : first + batch_size]))
+                    optimizer.zero_grad(set_to_none=True)
+                    values[0].backward()
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), MAX_GRAD_NORM)
+                    optimizer.step()
+                    count["batch"] += 1
+                    count["updates"] += 1
+                    bar.update(1)
+                    window.append([v.item() for v in values])
+                    if len(window) == LOG_EVERY:
+                        log()
+                    if not self._keep_going():
+                        return False
+                log()
+                count["epoch"] += 1
+                count["batch"] = 0
+                self.callback.on_checkpoint(agent)
+        finally:
+            model.eval()
+            bar.close()
+        agent.drop_optimizer(part)
         return True
 
     # ------------------------------------------------------------------ 3. encode
@@ -299,17 +329,16 @@ class Pipeline:
     # ------------------------------------------------------------------ 4. mdn
 
     def _mdn(self) -> bool:
-        c, agent, p = self.config, self.agent, self.agent.progress
+        c, agent = self.config, self.agent
         data = Episodes.load_dir(self.latents)
         device = agent.device
         steps, owners = sequence_windows(data.lengths, c.seq_len)
         valid = steps >= 0
         step_index = np.where(valid, steps, 0)
-        frame_index = step_index + owners[:, None]
+        frame_index = step_index + owners[:, None]  # the frame of each step (see data.py)
         ends = np.zeros(data.num_steps, dtype=np.float32)
         last = data.step_offsets + data.lengths - 1
         ends[last[data.terminated & (data.lengths > 0)]] = 1.0
-
         mu = torch.as_tensor(data.obs, device=device)
         sigma = torch.as_tensor(np.exp(0.5 * data.logvar), device=device)
         actions = torch.as_tensor(data.actions, device=device)
@@ -317,69 +346,35 @@ class Pipeline:
         dones = torch.as_tensor(ends, device=device)
         mdnrnn = agent.models.mdnrnn
         assert mdnrnn is not None
-        optimizer = agent.optimizer("mdn")
-        per_epoch = max(1, math.ceil(len(steps) / c.mdn_batch_size))
-        bar = progress_bar(
-            total=c.mdn_epochs * per_epoch,
-            initial=p.mdn_epoch * per_epoch + p.mdn_batch,
-            desc="mdn",
-            unit="batch",
+
+        def losses(rows: np.ndarray) -> tuple[torch.Tensor, ...]:
+            s = torch.as_tensor(step_index[rows], device=device)
+            f = torch.as_tensor(frame_index[rows], device=device)
+            mask = torch.as_tensor(valid[rows], device=device, dtype=torch.float32)
+            # z is drawn from V's code of each frame afresh at every pass, as in the paper
+            z = mu[f] + sigma[f] * torch.randn_like(sigma[f])
+            z_next = mu[f + 1] + sigma[f + 1] * torch.randn_like(sigma[f + 1])
+            out, _ = mdnrnn(z, actions[s])
+            z_nll = mdn_nll(out, z_next).mean(-1)
+            reward_mse = (out.reward - rewards[s]).pow(2)
+            done_bce = F.binary_cross_entropy_with_logits(
+                out.done_logit, dones[s], reduction="none"
+            )
+            parts = [(x * mask).sum() / mask.sum() for x in (z_nll, reward_mse, done_bce)]
+            return (parts[0] + parts[1] + parts[2], *parts)
+
+        tags = (
+            "losses/mdn_loss",
+            "losses/mdn_z_nll",
+            "losses/mdn_reward_mse",
+            "losses/mdn_done_bce",
         )
-        window: list[tuple[float, ...]] = []
-        mdnrnn.train()
-        try:
-            while p.mdn_epoch < c.mdn_epochs:
-                order = np.random.default_rng(derive_seed(agent.seed, 4, p.mdn_epoch))
-                order = order.permutation(len(steps))
-                while p.mdn_batch < per_epoch:
-                    rows = order[p.mdn_batch * c.mdn_batch_size :][: c.mdn_batch_size]
-                    s = torch.as_tensor(step_index[rows], device=device)
-                    f = torch.as_tensor(frame_index[rows], device=device)
-                    mask = torch.as_tensor(valid[rows], device=device, dtype=torch.float32)
-                    z = mu[f] + sigma[f] * torch.randn_like(sigma[f])
-                    z_next = mu[f + 1] + sigma[f + 1] * torch.randn_like(sigma[f + 1])
-                    out, _ = mdnrnn(z, actions[s])
-                    z_nll = mdn_nll(out, z_next).mean(-1)
-                    reward_mse = (out.reward - rewards[s]).pow(2)
-                    done_bce = F.binary_cross_entropy_with_logits(
-                        out.done_logit, dones[s], reduction="none"
-                    )
-                    count = mask.sum()
-                    parts = [(x * mask).sum() / count for x in (z_nll, reward_mse, done_bce)]
-                    loss = parts[0] + parts[1] + parts[2]
-                    optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
-                    torch.nn.utils.clip_grad_norm_(mdnrnn.parameters(), 1.0)
-                    optimizer.step()
-                    p.mdn_batch += 1
-                    p.mdn_updates += 1
-                    bar.update(1)
-                    window.append((loss.item(), *(x.item() for x in parts)))
-                    if len(window) == LOG_EVERY:
-                        mean = np.mean(window, axis=0)
-                        bar.set_postfix(loss=f"{mean[0]:.3f}", refresh=False)
-                        self._log(
-                            {
-                                "losses/mdn_loss": mean[0],
-                                "losses/mdn_z_nll": mean[1],
-                                "losses/mdn_reward_mse": mean[2],
-                                "losses/mdn_done_bce": mean[3],
-                            },
-                            p.mdn_updates,
-                        )
-                        window = []
-                    if not self._keep_going():
-                        return False
-                p.mdn_epoch += 1
-                p.mdn_batch = 0
-                self.callback.on_checkpoint(agent)
-        finally:
-            mdnrnn.eval()
-            bar.close()
-        agent.drop_optimizer("mdn")
+        if not self._fit("mdn", mdnrnn, len(steps), c.mdn_batch_size, c.mdn_epochs, losses, tags):
+            return False
         frames, taken, _ = self._longest_recorded_episode()
         picture = self._dream_picture(frames, taken)
-        tqdm.write(f"mdn: {p.mdn_updates} updates; dream of a recorded episode in {picture}")
+        updates = agent.progress.fitting["mdn"]["updates"]
+        tqdm.write(f"mdn: {updates} updates; dream of a recorded episode in {picture}")
         return True
 
     def _longest_recorded_episode(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -434,33 +429,27 @@ class Pipeline:
         )
         try:
             while p.generation < c.cma_generations:
-                candidates = np.array(es.ask())
-                center = np.array(es.mean)
                 seeds = [derive_seed(agent.seed, 5, p.generation, k) for k in range(c.rollouts)]
-                scores = evaluator.evaluate(
-                    np.vstack([candidates, center]), seeds, self._on_game_episode
-                )
-                if scores is None:
+                found = cmaes.run_generation(es, evaluator, seeds, self._on_game_episode)
+                if found is None:
                     return False
-                fitness = scores.fitness
-                es.tell(list(candidates), list(-fitness[:-1]))  # cma minimises
                 p.generation += 1
                 in_game = math.nan
                 if c.controller_env == "dream" and (
                     p.generation % c.dream_transfer_every == 0 or p.generation == c.cma_generations
                 ):
-                    played = game.evaluate(center[None], seeds, self._on_game_episode)
+                    played = game.evaluate(found.center[None], seeds, self._on_game_episode)
                     if played is None:
                         return False
                     in_game = float(played.fitness[0])
-                self._record_generation(fitness, float(es.sigma), in_game)
-                if fitness[-1] > p.best_center:
-                    p.best_center = float(fitness[-1])
-                    agent.params = center.astype(np.float32)
+                self._record_generation(found, float(es.sigma), in_game)
+                if found.center_fitness > p.best_center:
+                    p.best_center = found.center_fitness
+                    agent.params = found.center.astype(np.float32)
                 cmaes.save_strategy(es, self.checkpoints, p.generation)
                 self.callback.on_checkpoint(agent)
                 bar.update(1)
-                bar.set_postfix(best=f"{fitness[:-1].max():.2f}", refresh=False)
+                bar.set_postfix(best=f"{found.fitness.max():.2f}", refresh=False)
                 if not self._keep_going():
                     return False
             self._controller_pictures(pool)
@@ -473,14 +462,13 @@ class Pipeline:
         self.agent.num_steps += length
         return self._keep_going(episode_infos(np.array([ret]), np.array([length])))
 
-    def _record_generation(self, fitness: np.ndarray, sigma: float, in_game: float) -> None:
+    def _record_generation(self, found: cmaes.Generation, sigma: float, in_game: float) -> None:
         p, c = self.agent.progress, self.config
-        candidates = fitness[:-1]
         row = {
-            "best": float(candidates.max()),
-            "mean": float(candidates.mean()),
-            "worst": float(candidates.min()),
-            "center": float(fitness[-1]),
+            "best": float(found.fitness.max()),
+            "mean": float(found.fitness.mean()),
+            "worst": float(found.fitness.min()),
+            "center": found.center_fitness,
             "sigma": sigma,
             "game": in_game,
         }

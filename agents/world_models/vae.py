@@ -86,15 +86,27 @@ def vae_loss(
     mu: torch.Tensor,
     logvar: torch.Tensor,
     kl_tolerance: float,
+    kind: str = "bce",
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``(loss, reconstruction, kl)``, each a mean over the batch of a per-frame sum.
 
-    Reconstruction is the squared error summed over pixels (frames scaled to [0, 1]); the KL
-    to N(0, I) is clamped below at ``kl_tolerance * latent_size`` nats (the paper's free bits),
-    so V is not pushed to discard what little the small games show.
+    Reconstruction is summed over pixels (frames scaled to [0, 1]): binary cross-entropy
+    (``"bce"``) or squared error (``"mse"``, the paper's). The KL to N(0, I) is clamped below
+    at ``kl_tolerance * latent_size`` nats (the paper's free bits).
+
+    Squared error barely notices a 3-pixel sprite on a dark background (Pixelcopter's copter:
+    at most 9 units of error per frame), so V learns the cave and leaves the copter out; on
+    PixelCopter's random frames, 1,077 steps of MSE reconstructed the copter's white pixels at
+    a mean of 0.09, 800 steps of BCE at 0.52 (with a lower squared error overall too).
     """
     target = frames.float() / 255.0
-    reconstruction = F.mse_loss(recon, target, reduction="none").flatten(1).sum(1).mean()
+    if kind == "bce":
+        error = F.binary_cross_entropy(recon, target, reduction="none")
+    elif kind == "mse":
+        error = F.mse_loss(recon, target, reduction="none")
+    else:
+        raise ValueError(f"unknown reconstruction loss {kind!r}: use 'bce' or 'mse'")
+    reconstruction = error.flatten(1).sum(1).mean()
     kl = (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()
     floor = kl_tolerance * mu.shape[1]
     return reconstruction + torch.clamp(kl, min=floor), reconstruction, kl
