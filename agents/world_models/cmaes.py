@@ -24,9 +24,9 @@ from agents.world_models.evaluation import CandidateEvaluator, EpisodeHook
 
 
 def new_strategy(
-    num_params: int, sigma: float, popsize: int, seed: int
+    num_params: int, sigma: float, popsize: int, seed: int, start: np.ndarray | None = None
 ) -> cma.CMAEvolutionStrategy:
-    """A quiet CMA-ES over ``num_params`` parameters starting at zeros, seeded by ``seed``."""
+    """A quiet CMA-ES over ``num_params`` parameters from ``start`` (zeros), seeded by ``seed``."""
     random_state = np.random.RandomState(seed)
     options = {
         "popsize": popsize,
@@ -36,7 +36,8 @@ def new_strategy(
         "verb_log": 0,
         "verb_disp": 0,
     }
-    return cma.CMAEvolutionStrategy(np.zeros(num_params), sigma, options)
+    x0 = np.zeros(num_params) if start is None else np.asarray(start, dtype=float)
+    return cma.CMAEvolutionStrategy(x0, sigma, options)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,8 @@ class Progress:
     )
     """For V (``vae``) and M (``mdn``): epochs done, batches done in the current epoch, and
     gradient steps in all."""
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+    """Wall-clock seconds spent in each stage, over all sessions of the run."""
     generation: int = 0
     best_center: float = -math.inf
     """Best fitness of CMA-ES's mean parameters so far (C's parameters are those)."""
@@ -140,8 +143,13 @@ class Pipeline:
                 continue
             if name in ("encode", "mdn") and self.config.controller_input == "z":
                 continue  # the ablation without M
-            if not getattr(self, f"_{name}")():
+            start = time.perf_counter()
+            finished = getattr(self, f"_{name}")()
+            seconds = self.agent.progress.seconds
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+            if not finished:
                 return False
+            tqdm.write(f"{name}: finished ({seconds[name]:.1f} s in all)")
             if name != "controller":
                 self.agent.progress.finished.append(name)
             self.callback.on_checkpoint(self.agent)

@@ -22,7 +22,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 import numpy as np
@@ -117,7 +120,11 @@ class RolloutWorker:
         return float(episode["rewards"].sum()), len(episode["actions"])
 
     def record(self, params: np.ndarray, seed: int, keep_frames: bool = True) -> dict[str, Any]:
-        """Play one episode with controller ``params``; its frames (if kept), actions, rewards."""
+        """Play one episode with controller ``params``.
+
+        Returns its frames (if kept), actions, rewards, and whether the game ended it
+        (``terminated``; False when the step limit cut it).
+        """
         from agents.world_models.policy import WorldModelPolicy
 
         if self.models is None:
@@ -125,11 +132,10 @@ class RolloutWorker:
         policy = WorldModelPolicy(self.models, params)
         obs, _ = self.env.reset(seed=seed)
         frames, actions, rewards = [obs] if keep_frames else [], [], []
-        ended = False
-        while len(actions) < self._limit() and not ended:
+        terminated = truncated = False
+        while len(actions) < self._limit() and not (terminated or truncated):
             action = int(policy.act(obs[None])[0])
             obs, reward, terminated, truncated, _ = self.env.step(action)
-            ended = terminated or truncated
             if keep_frames:
                 frames.append(obs)
             actions.append(action)
@@ -138,6 +144,7 @@ class RolloutWorker:
             "frames": np.stack(frames) if keep_frames else None,
             "actions": np.array(actions, dtype=np.int64),
             "rewards": np.array(rewards, dtype=np.float32),
+            "terminated": bool(terminated),
         }
 
     def close(self) -> None:
@@ -169,31 +176,39 @@ def default_workers() -> int:
 
 # ---------------------------------------------------------------- local processes
 
-_worker: RolloutWorker | None = None
-_setup: WorkerSetup | None = None
+
+class WorkerError(PygamePlayerError, RuntimeError):
+    """A worker process failed a request, or died."""
 
 
-def _init_local(setup: WorkerSetup) -> None:
-    """Pool initializer: only remember the setup.
+def _serve(conn: Connection, setup: WorkerSetup) -> None:
+    """A worker process: answer requests from ``conn`` until it sends ``None``.
 
     The game starts with the first request, so a game that fails to start fails that request
-    (an initializer that fails makes the pool retry it forever).
+    with its traceback, which the parent raises.
     """
-    global _setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _setup = setup
-
-
-def _run_local(task: tuple[str, int, tuple]) -> tuple[int, Any]:
-    global _worker
-    if _worker is None:
-        assert _setup is not None
-        _worker = RolloutWorker(_setup)
-    return _worker.call(*task)
+    worker = None
+    while True:
+        request = conn.recv()
+        if request is None:
+            break
+        try:
+            if worker is None:
+                worker = RolloutWorker(setup)
+            reply = (True, worker.call(*request))
+        except Exception:  # noqa: BLE001 - every failure goes back to the parent
+            reply = (False, traceback.format_exc())
+        conn.send(reply)
+    conn.close()
 
 
 class LocalPool:
-    """``num_workers`` processes on this machine (the platform's default start method).
+    """``num_workers`` processes on this machine, one pipe each, one request at a time each.
+
+    A plain process per worker and a pipe per process, not ``multiprocessing.Pool``: its
+    ``terminate()`` once hung here for 25 minutes (a race among its helper threads), and with
+    no helper threads nothing in this process can hold a lock a forked worker then needs.
 
     Args:
         setup: what each worker is built from.
@@ -202,19 +217,56 @@ class LocalPool:
 
     def __init__(self, setup: WorkerSetup, num_workers: int = 0) -> None:
         self.num_workers = num_workers or default_workers()
-        self._pool = multiprocessing.get_context().Pool(
-            self.num_workers, initializer=_init_local, initargs=(setup,)
-        )
+        context = multiprocessing.get_context()
+        self._procs: list[Any] = []
+        self._conns: list[Connection] = []
+        self._busy: set[Connection] = set()
+        for _ in range(self.num_workers):
+            parent, child = context.Pipe()
+            proc = context.Process(target=_serve, args=(child, setup), daemon=True)
+            proc.start()
+            child.close()
+            self._procs.append(proc)
+            self._conns.append(parent)
+
+    def _receive(self, conn: Connection) -> Any:
+        try:
+            ok, value = conn.recv()
+        except EOFError:
+            raise WorkerError("a worker process died (see its output above)") from None
+        self._busy.discard(conn)
+        if not ok:
+            raise WorkerError(f"a worker failed:\n{value}")
+        return value
 
     def map_unordered(  # noqa: D102
         self, method: str, args: Iterable[tuple]
     ) -> Iterator[tuple[int, Any]]:
-        tasks = [(method, i, tuple(a)) for i, a in enumerate(args)]
-        return self._pool.imap_unordered(_run_local, tasks)
+        for conn in list(self._busy):  # answers to requests a stopped caller left behind
+            self._receive(conn)
+        requests = deque((method, i, tuple(a)) for i, a in enumerate(args))
+        while requests or self._busy:
+            for conn in self._conns:
+                if requests and conn not in self._busy:
+                    conn.send(requests.popleft())
+                    self._busy.add(conn)
+            for conn in wait(list(self._busy)):
+                yield self._receive(conn)  # type: ignore[arg-type]
 
-    def close(self) -> None:  # noqa: D102
-        self._pool.terminate()
-        self._pool.join()
+    def close(self) -> None:
+        """Let idle workers exit; kill those still busy with abandoned requests."""
+        for conn, proc in zip(self._conns, self._procs):
+            if conn in self._busy:
+                proc.kill()
+            else:
+                conn.send(None)
+        for proc in self._procs:
+            proc.join(timeout=5.0)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for conn in self._conns:
+            conn.close()
 
 
 # ---------------------------------------------------------------- Ray

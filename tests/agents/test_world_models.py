@@ -20,8 +20,9 @@ from agents.world_models.evaluation import GameEvaluator, Scores
 from agents.world_models.mdnrnn import MDNOutput, mdn_nll, sample_next_z
 from agents.world_models.policy import Models
 from agents.world_models.vae import ConvVAE, frames_to_tensor, vae_loss
-from agents.world_models.workers import LocalPool, RayPool, WorkerSetup
+from agents.world_models.workers import LocalPool, RayPool, WorkerError, WorkerSetup
 from pygameplayer.cli import main
+from pygameplayer.spec import GameSpec
 
 #: Budgets small enough for seconds on two cores.
 TINY = dict(
@@ -277,6 +278,17 @@ def test_predict_keeps_h_per_env_and_matches_the_workers_policy(catch_state, tmp
     assert [int(p[0]) for p in pairs] == alone
     assert [int(p[1]) for p in pairs[5:]] == alone[: len(frames) - 5]
     assert alone[0] == 0 and len(set(alone)) > 1  # h moves, so the checks above are not vacuous
+
+
+def test_a_failing_worker_is_reported_and_the_pool_closes():
+    spec = GameSpec(name="no-such-game", entry="toygames.no_such_module:main", actions={"a": []})
+    pool = LocalPool(WorkerSetup(spec, {"obs_type": "grayscale", "size": 64}, 10), 2)
+    try:
+        with pytest.raises(WorkerError, match="no_such_module"):
+            list(pool.map_unordered("collect", [(0, 5, 0.0), (1, 5, 0.0)]))
+    finally:
+        pool.close()
+    assert not any(proc.is_alive() for proc in pool._procs)
 
 
 def test_ray_and_local_processes_score_candidates_alike(catch_state):
