@@ -55,6 +55,8 @@ from benchmarks.common import machine  # noqa: E402
 from pygameplayer.registry import get_spec  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: CMA-ES generations in the game per game: Half-Pong's episodes last ~20x longer.
+GENERATIONS = {"pixelcopter": 100, "halfpong": 40}
 CRASH = {"pixelcopter": 5.0}  # the loss of the one life: points = return + CRASH if it crashed
 
 
@@ -62,11 +64,13 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--games", nargs="+", default=["pixelcopter", "halfpong"])
     p.add_argument("--dream", nargs="*", default=["pixelcopter"], help="games to dream on")
-    p.add_argument("--collect-steps", type=int, default=20_000)
-    p.add_argument("--vae-epochs", type=int, default=5)
+    p.add_argument("--collect-steps", type=int, default=30_000)
+    p.add_argument("--vae-epochs", type=int, default=6)
     p.add_argument("--mdn-epochs", type=int, default=10)
-    p.add_argument("--generations", type=int, default=30, help="CMA-ES, in the game")
-    p.add_argument("--dream-generations", type=int, default=60, help="CMA-ES, in the dream")
+    p.add_argument(
+        "--generations", type=int, default=None, help=f"CMA-ES in the game (default {GENERATIONS})"
+    )
+    p.add_argument("--dream-generations", type=int, default=100, help="CMA-ES, in the dream")
     p.add_argument("--popsize", type=int, default=16)
     p.add_argument("--rollouts", type=int, default=4)
     p.add_argument("--workers", type=int, default=2)
@@ -292,7 +296,7 @@ def main() -> None:
             "collect_steps": args.collect_steps,
             "vae_epochs": args.vae_epochs,
             "mdn_epochs": args.mdn_epochs,
-            "cma_generations": args.generations,
+            "cma_generations": args.generations or GENERATIONS.get(game, 40),
             "popsize": args.popsize,
             "rollouts": args.rollouts,
             "num_workers": args.workers,

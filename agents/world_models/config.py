@@ -23,7 +23,9 @@ class WorldModelsConfig:
     game: str = ""
     """The game the worker processes play (the runner fills it in)."""
     stage: Literal["collect", "vae", "encode", "mdn", "controller"] = "controller"
-    """Last stage to run; earlier stages run first unless cached in the run folder."""
+    """Last stage to run; earlier stages run first unless cached in the run folder. A finished
+    stage's budget is fixed (raising ``collect_steps`` afterwards collects nothing more), except
+    ``cma_generations``, which a resumed run may raise to train C further."""
     total_steps: int = 0
     """Cap on env steps over the whole pipeline (collection and controller rollouts); 0 means
     no cap: the stage budgets below decide."""

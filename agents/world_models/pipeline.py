@@ -76,6 +76,7 @@ class Progress:
     seconds: dict[str, float] = dataclasses.field(default_factory=dict)
     """Wall-clock seconds spent in each stage, over all sessions of the run."""
     generation: int = 0
+    """CMA-ES generations done."""
     best_center: float = -math.inf
     """Best fitness of CMA-ES's mean parameters so far (C's parameters are those)."""
     history: dict[str, list[float]] = dataclasses.field(

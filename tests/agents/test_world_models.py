@@ -16,8 +16,8 @@ from agents.runlog import Checkpointer
 from agents.world_models import WorldModelsAgent, WorldModelsConfig, cmaes
 from agents.world_models.controller import LinearController
 from agents.world_models.data import Episodes
-from agents.world_models.evaluation import GameEvaluator, Scores
-from agents.world_models.mdnrnn import MDNOutput, mdn_nll, sample_next_z
+from agents.world_models.evaluation import DreamEvaluator, GameEvaluator, Scores
+from agents.world_models.mdnrnn import MDNRNN, MDNOutput, mdn_nll, sample_next_z
 from agents.world_models.policy import Models
 from agents.world_models.vae import ConvVAE, frames_to_tensor, vae_loss
 from agents.world_models.workers import LocalPool, RayPool, WorkerError, WorkerSetup
@@ -188,6 +188,28 @@ def test_cma_es_drives_the_controller_above_its_start():
     assert start < 15 and end > start + 8, (start, end)  # zeros always pick action 0
     assert found[-1].center_fitness > found[0].center_fitness
     assert es.countiter == 12 and not np.array_equal(found[-1].center, found[0].center)
+
+
+def test_dream_episodes_share_dice_across_candidates_and_end_when_m_says():
+    torch.manual_seed(0)
+    mdnrnn = MDNRNN(latent_size=4, num_actions=2, hidden_size=8, num_mixtures=3).eval()
+    controller = LinearController(4 + 8, 2)
+    start_z = np.random.default_rng(0).normal(size=(5, 4))
+    candidates = np.random.default_rng(1).normal(size=(3, controller.num_params))
+    candidates[2] = candidates[0]
+    with torch.no_grad():
+        mdnrnn.head.bias[-1] = -30.0  # M never predicts an end: episodes run to max_steps
+    dream = DreamEvaluator(mdnrnn, controller, start_z, temperature=1.0, max_steps=25)
+    scores = dream.evaluate(candidates, seeds=[3, 4])
+    assert (scores.lengths == 25).all()
+    np.testing.assert_allclose(scores.returns[0], scores.returns[2], rtol=1e-5)  # same dreams
+    assert scores.returns[0, 0] != scores.returns[1, 0]  # another controller, another dream
+    np.testing.assert_array_equal(dream.evaluate(candidates, [3, 4]).returns, scores.returns)
+    with torch.no_grad():
+        mdnrnn.head.bias[-1] = 30.0  # M is sure every step ends the episode
+    assert (dream.evaluate(candidates, [3, 4]).lengths == 1).all()
+    with pytest.raises(ValueError, match="needs M"):
+        WorldModelsConfig(controller_env="dream", controller_input="z")
 
 
 # ---------------------------------------------------------------------------- stages
