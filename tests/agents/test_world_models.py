@@ -3,6 +3,8 @@ resume exactly, Ray runs the same evaluation as local processes, and the CLI run
 
 import dataclasses
 import json
+import subprocess
+import sys
 
 import gymnasium as gym
 import numpy as np
@@ -311,6 +313,11 @@ def test_a_failing_worker_is_reported_and_the_pool_closes():
     finally:
         pool.close()
     assert not any(proc.is_alive() for proc in pool._procs)
+
+
+def test_the_agent_imports_without_ray():
+    code = "import sys, agents; agents.agent_class('world_models'); assert 'ray' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_ray_and_local_processes_score_candidates_alike(catch_state):
