@@ -249,7 +249,8 @@ def picture(game: str, histories: dict[str, dict], rows: list[dict], path: Path)
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), dpi=100)
-    for name, history in histories.items():
+    for policy, history in histories.items():
+        name = policy.replace("world_models_", "").replace("world_models", "full")
         g = np.arange(1, len(history["center"]) + 1)
         left.plot(g, history["center"], label=f"{name}: mean parameters")
         left.plot(g, history["best"], ":", color=left.lines[-1].get_color(), label=f"{name}: best")
@@ -262,7 +263,7 @@ def picture(game: str, histories: dict[str, dict], rows: list[dict], path: Path)
     left.grid(alpha=0.3)
     left.legend(fontsize=8)
     key = "mean_points" if game in CRASH else "mean_return"
-    names = [r["policy"] for r in rows]
+    names = [r["policy"].replace("world_models_", "").replace("world_models", "full") for r in rows]
     right.bar(names, [r[key] for r in rows], yerr=[r["stderr_return"] for r in rows])
     right.set_ylabel(key.replace("_", " ") + f" over {rows[0]['episodes']} episodes")
     right.set_title(f"{game}: evaluation (episodes cut at {rows[0]['cap']} steps)")
