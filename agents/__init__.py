@@ -21,6 +21,10 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "scripted": ("agents.scripted:ScriptedAgent", "the game's hand-written policy (state input)"),
     "dqn": ("agents.dqn:DQNAgent", "Double DQN on stacked frames (Nature conv net) or states"),
     "ppo_rnd": ("agents.ppo_rnd:PPORNDAgent", "PPO with an optional RND curiosity bonus"),
+    "world_models": (
+        "agents.world_models:WorldModelsAgent",
+        "World Models: VAE + MDN-RNN, linear controller by CMA-ES (local or Ray workers)",
+    ),
 }
 
 

@@ -41,8 +41,15 @@ class Callback:
         """After each vector step; ``infos`` is the vector env's info. Return False to stop."""
         return True
 
-    def on_log(self, agent: Agent, scalars: dict[str, float]) -> None:
-        """The agent reports scalars (``losses/td_loss``, ``charts/epsilon`` ...)."""
+    def on_log(self, agent: Agent, scalars: dict[str, float], step: int | None = None) -> None:
+        """The agent reports scalars (``losses/td_loss``, ``charts/epsilon`` ...).
+
+        ``step`` is the x-axis value when it is not ``agent.num_steps``: a stage that takes no
+        env steps (fitting a model to stored data, an optimiser's generation) counts its own.
+        """
+
+    def on_checkpoint(self, agent: Agent) -> None:
+        """The agent reached a point worth saving (an epoch, a generation) between env steps."""
 
     def on_training_end(self, agent: Agent) -> None:
         """Training stopped (budget reached, or a callback asked to stop)."""
@@ -64,9 +71,15 @@ class CallbackList(Callback):
             keep_going = cb.on_step(agent, infos) and keep_going
         return keep_going
 
-    def on_log(self, agent: Agent, scalars: dict[str, float]) -> None:  # noqa: D102
+    def on_log(  # noqa: D102
+        self, agent: Agent, scalars: dict[str, float], step: int | None = None
+    ) -> None:
         for cb in self.callbacks:
-            cb.on_log(agent, scalars)
+            cb.on_log(agent, scalars, step)
+
+    def on_checkpoint(self, agent: Agent) -> None:  # noqa: D102
+        for cb in self.callbacks:
+            cb.on_checkpoint(agent)
 
     def on_training_end(self, agent: Agent) -> None:  # noqa: D102
         for cb in self.callbacks:
@@ -114,6 +127,9 @@ class Agent(ABC):
         self.seed = seed
         self.num_steps = 0
         self.rng = np.random.default_rng(seed)
+        #: The run folder, set by the runner before :meth:`learn`; agents that cache work between
+        #: stages keep it there (``None`` outside a run).
+        self.run_dir: Path | None = None
 
     # ------------------------------------------------------------------ how to make the envs
 
@@ -132,6 +148,13 @@ class Agent(ABC):
     @abstractmethod
     def predict(self, obs: np.ndarray, deterministic: bool = True) -> np.ndarray | int:
         """Actions for a batch of observations (or one action for one observation)."""
+
+    def reset_state(self, mask: np.ndarray | None = None) -> None:  # noqa: B027
+        """Forget recurrent state before the first observation of an episode.
+
+        ``mask`` marks the envs of a batch whose next observation starts an episode (``None``:
+        all). :func:`agents.runlog.run_episodes` calls it; memoryless agents ignore it.
+        """
 
     def act(self, obs: np.ndarray) -> np.ndarray | int:
         """Actions as during training (exploration on)."""
@@ -208,6 +231,7 @@ class Agent(ABC):
         *,
         device: str = "cpu",
         expect: dict[str, Any] | None = None,
+        config: Any = None,
     ) -> Agent:
         """Rebuild an agent from :meth:`save`'s checkpoint.
 
@@ -216,6 +240,8 @@ class Agent(ABC):
             device: where to put the networks.
             expect: metadata the checkpoint must carry (e.g. ``{"game": "pong"}``); a mismatch
                 raises :class:`CheckpointError` instead of loading the wrong thing.
+            config: options to use instead of the saved ones (a run resumed with ``--set``);
+                they must describe the same networks, or loading the weights fails.
         """
         payload = read_checkpoint(path)
         if payload["agent"] != cls.name:
@@ -230,7 +256,8 @@ class Agent(ABC):
                     f"{path} was saved for {key} {found!r}, not {value!r}; "
                     "pick a checkpoint made for this one"
                 )
-        config = config_from_dict(cls.config_class, payload["config"])
+        if config is None:
+            config = config_from_dict(cls.config_class, payload["config"])
         obs_space = _box_from_dict(payload["observation_space"])
         agent = cls(
             obs_space,

@@ -116,9 +116,11 @@ class RunLog(Callback):
         tqdm.write(line)
         self._pending = []
 
-    def on_log(self, agent: Agent, scalars: dict[str, float]) -> None:  # noqa: D102
+    def on_log(  # noqa: D102
+        self, agent: Agent, scalars: dict[str, float], step: int | None = None
+    ) -> None:
         for tag, value in scalars.items():
-            self.writer.add_scalar(tag, value, agent.num_steps)
+            self.writer.add_scalar(tag, value, agent.num_steps if step is None else step)
 
     def on_training_end(self, agent: Agent) -> None:  # noqa: D102
         self._flush_episodes()
@@ -146,6 +148,9 @@ class Checkpointer(Callback):
             self._next += self.every
             self.save(agent)
         return True
+
+    def on_checkpoint(self, agent: Agent) -> None:  # noqa: D102
+        self.save(agent)
 
     def save(self, agent: Agent) -> Path:
         """Snapshot ``step_N.pt`` and point ``latest.pt`` at it; both atomically."""
@@ -219,12 +224,19 @@ class Evaluator(Callback):
 
 
 def run_episodes(envs: Any, agent: Agent, episodes: int, seed: int = 0) -> list[float]:
-    """Play ``episodes`` episodes on a vector env with the agent's deterministic policy."""
+    """Play ``episodes`` episodes on a vector env with the agent's deterministic policy.
+
+    Recurrent agents are told (:meth:`Agent.reset_state`) which envs start an episode: all at
+    first, then each env the step after it ended (the vector env resets it on that step).
+    """
     obs, _ = envs.reset(seed=seed)
     returns: list[float] = []
     totals = np.zeros(envs.num_envs)
     done_before = np.zeros(envs.num_envs, dtype=bool)
+    first = np.ones(envs.num_envs, dtype=bool)
     while len(returns) < episodes:
+        if first.any():
+            agent.reset_state(first)
         actions = agent.predict(obs, deterministic=True)
         obs, rewards, terminated, truncated, _ = envs.step(actions)
         totals += np.where(done_before, 0.0, rewards)
@@ -232,7 +244,7 @@ def run_episodes(envs: Any, agent: Agent, episodes: int, seed: int = 0) -> list[
         for i in np.flatnonzero(done & ~done_before):
             returns.append(float(totals[i]))
             totals[i] = 0.0
-        done_before = done
+        first, done_before = done_before, done
     return returns[:episodes]
 
 

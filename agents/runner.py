@@ -218,7 +218,9 @@ def train(opts: RunOptions) -> Path:
     checkpointer = Checkpointer(run_dir / "checkpoints", opts.checkpoint_every, metadata)
     try:
         if checkpoint is not None:
-            agent = agent_type.load(checkpoint, device=device, expect={"game": spec.name})
+            agent = agent_type.load(
+                checkpoint, device=device, expect={"game": spec.name}, config=config
+            )
             agent.load_extras(run_dir / "checkpoints", num_envs)
             print(f"resuming at step {agent.num_steps:,} of {total_steps:,}", flush=True)
         else:
@@ -229,6 +231,7 @@ def train(opts: RunOptions) -> Path:
                 device=device,
                 seed=seed,
             )
+        agent.run_dir = run_dir
         log = RunLog(run_dir, progress=opts.progress)
         callbacks = [log, checkpointer, stop]
         evaluator = None
