@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="agent option, e.g. --set learning_rate=1e-4 (repeatable)",
     )
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="spread evaluation over a Ray cluster ('local': start one here); world_models only",
+    )
     p.add_argument("--config", dest="config_file", metavar="FILE", help="agent options (TOML/JSON)")
     p.add_argument("--runs-dir", default="runs", help="where run folders go (default ./runs)")
     p.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
@@ -106,14 +111,30 @@ def _keys_help(spec: object) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     """Train, resume or evaluate an agent."""
     runner = _runner()
+    if args.ray is not None:
+        _check_ray_option(args.agent)
+        args.overrides.insert(0, f"ray_address={args.ray}")
     options = runner.RunOptions(
-        **{k: v for k, v in vars(args).items() if k not in ("command", "func")}
+        **{k: v for k, v in vars(args).items() if k not in ("command", "func", "ray")}
     )
     if options.eval_only:
         runner.evaluate(options)
     else:
         runner.train(options)
     return 0
+
+
+def _check_ray_option(agent: str) -> None:
+    import dataclasses
+
+    from agents import agent_class
+
+    config_class = agent_class(agent).config_class
+    if "ray_address" not in {f.name for f in dataclasses.fields(config_class)}:
+        raise PygamePlayerError(
+            f"--ray spreads work over a Ray cluster, which agent {agent!r} does not do; "
+            "use it with --agent world_models, or leave it out"
+        )
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

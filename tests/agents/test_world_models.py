@@ -394,3 +394,21 @@ def test_cli_runs_the_pipeline_then_evaluates_the_saved_agent(catch_state, tmp_p
     agent = WorldModelsAgent.load(latest)
     assert agent.progress.best_center == max(agent.progress.history["center"])
     assert agent.params.shape == (agent.models.controller.num_params,)
+
+
+def test_ray_flag_sends_the_collection_to_ray(catch_state, tmp_path):
+    pytest.importorskip("ray", reason="Ray is an optional extra: pip install '.[ray]'")
+    sets = [x for k, v in {**TINY, "stage": "collect"}.items() for x in ("--set", f"{k}={v}")]
+    args = ["run", "catch-agents", "--agent", "world_models", "--runs-dir", str(tmp_path)]
+    assert main([*args, "--ray", "local", "--no-progress", "--eval-episodes", "0", *sets]) == 0
+    (run_dir,) = tmp_path.iterdir()
+    assert json.loads((run_dir / "config.json").read_text())["config"]["ray_address"] == "local"
+    data = Episodes.load_dir(run_dir / "world_models" / "rollouts")
+    assert data.num_steps >= TINY["collect_steps"]
+
+
+def test_ray_flag_is_refused_for_agents_without_it(catch_state, tmp_path, capsys):
+    args = ["run", "catch-agents", "--agent", "dqn", "--ray", "local", "--runs-dir", str(tmp_path)]
+    assert main(args) != 0
+    assert "--agent world_models" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
