@@ -51,6 +51,9 @@ class DQNConfig:
     """Transitions per gradient step."""
     gamma: float = 0.99
     """Discount per agent step."""
+    n_step: int = 1
+    """Steps per return before bootstrapping (1 is classic DQN; 3 spreads a delayed reward
+    or penalty back to the decisions that caused it faster)."""
     learning_starts: int = 10_000
     """Env steps of pure exploration before learning starts."""
     train_frequency: int = 4
@@ -75,6 +78,10 @@ class DQNConfig:
     """Gradient clipping."""
     save_replay_buffer: bool = True
     """Save the replay buffer with checkpoints so a resumed run continues exactly."""
+
+    def __post_init__(self) -> None:
+        if self.n_step < 1:
+            raise ValueError(f"n_step must be at least 1, got {self.n_step}")
 
 
 #: Options that work per bundled game (merged over the dataclass defaults).
@@ -252,13 +259,14 @@ class DQNAgent(Agent):
     def _train_step(self) -> tuple[float, float]:
         c = self.config
         assert self.buffer is not None
-        batch = self.buffer.sample(c.batch_size, self.rng)
+        batch = self.buffer.sample(c.batch_size, self.rng, c.n_step, c.gamma)
         device = self.device
         obs = torch.as_tensor(batch.obs, device=device)
         next_obs = torch.as_tensor(batch.next_obs, device=device)
         actions = torch.as_tensor(batch.actions, device=device)
         rewards = torch.as_tensor(batch.rewards, device=device)
         terminated = torch.as_tensor(batch.terminated, device=device)
+        discounts = torch.as_tensor(batch.discounts, device=device)
         with torch.no_grad():
             next_q = self.target_network(next_obs)
             if c.double_dqn:
@@ -266,7 +274,7 @@ class DQNAgent(Agent):
                 next_value = next_q.gather(1, best).squeeze(1)
             else:
                 next_value = next_q.max(dim=1).values
-            target = rewards + c.gamma * (1.0 - terminated) * next_value
+            target = rewards + discounts * (1.0 - terminated) * next_value
         q = self.q_network(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
         loss = F.smooth_l1_loss(q, target)
         self.optimizer.zero_grad(set_to_none=True)

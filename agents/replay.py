@@ -26,6 +26,7 @@ class Batch(NamedTuple):
     rewards: np.ndarray  # (B,) float32
     next_obs: np.ndarray  # (B, stack, *frame) uint8
     terminated: np.ndarray  # (B,) float32: 1 when the next state is terminal (no bootstrap)
+    discounts: np.ndarray  # (B,) float32: gamma ** (steps between obs and next_obs)
 
 
 class FrameReplayBuffer:
@@ -94,8 +95,16 @@ class FrameReplayBuffer:
             ok &= age >= self.stack - 1
         return ok
 
-    def sample(self, batch_size: int, rng: np.random.Generator) -> Batch:
-        """Uniformly sample ``batch_size`` valid transitions."""
+    def sample(
+        self, batch_size: int, rng: np.random.Generator, n_step: int = 1, gamma: float = 0.99
+    ) -> Batch:
+        """Uniformly sample ``batch_size`` valid transitions.
+
+        With ``n_step`` > 1 each transition spans up to ``n_step`` steps: ``rewards`` is their
+        discounted sum and ``next_obs`` the state after the last of them. It stops early where
+        the episode ends (terminated: no bootstrap; truncated: bootstrap from the last frame)
+        or where the buffer has no later step yet; ``discounts`` holds ``gamma ** steps``.
+        """
         if self.size < 2:
             raise ValueError("the buffer needs at least two steps before sampling")
         slots = np.empty(0, dtype=np.int64)
@@ -108,13 +117,26 @@ class FrameReplayBuffer:
             keep = self._valid(s, e)
             slots, envs = np.concatenate([slots, s[keep]]), np.concatenate([envs, e[keep]])
         slots, envs = slots[:batch_size], envs[:batch_size]
-        following = (slots + 1) % self.capacity
+        rewards = self.rewards[slots, envs].copy()
+        done = self.terminated[slots, envs].copy()
+        steps = np.ones(batch_size, dtype=np.int64)
+        alive = ~done
+        newest = (self.pos - 1) % self.capacity
+        for k in range(1, n_step):
+            nxt = (slots + k) % self.capacity
+            alive &= ~self.final[nxt, envs] & (nxt != newest)
+            rewards += alive * gamma**k * self.rewards[nxt, envs]
+            steps += alive
+            done |= alive & self.terminated[nxt, envs]
+            alive &= ~self.terminated[nxt, envs]
+        following = (slots + steps) % self.capacity
         return Batch(
             obs=self.stacked(slots, envs),
             actions=self.actions[slots, envs],
-            rewards=self.rewards[slots, envs],
+            rewards=rewards,
             next_obs=self.stacked(following, envs),
-            terminated=self.terminated[slots, envs].astype(np.float32),
+            terminated=done.astype(np.float32),
+            discounts=(gamma**steps).astype(np.float32),
         )
 
     def stacked(self, slots: np.ndarray, envs: np.ndarray) -> np.ndarray:

@@ -112,3 +112,40 @@ def test_state_round_trip():
     rng1, rng2 = np.random.default_rng(5), np.random.default_rng(5)
     a, b = buffer.sample(16, rng1), clone.sample(16, rng2)
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_n_step_returns_stop_at_episode_ends_and_at_the_newest_step():
+    # slots: episode A acts at 0-2 and terminates (3 is its final frame); episode B acts at 4-7
+    # and is truncated (8 final); episode C acts at 9-13, and 14 is the newest (no successor yet)
+    terminated_at, final_at = {2}, {3, 8}
+    buffer = FrameReplayBuffer(32, 1, (1,), stack=1, dtype=np.float32)
+    for t in range(15):
+        buffer.add_frame(np.array([[t]], np.float32), np.array([t in (0, 4, 9)]))
+        reward = np.array([float(t + 1)])
+        buffer.add_step(
+            np.array([0]), reward, np.array([t in terminated_at]), np.array([t in final_at])
+        )
+    gamma, n = 0.5, 3
+
+    def expected(t):
+        total, steps = 0.0, 0
+        while steps < n:
+            total += gamma**steps * (t + steps + 1)
+            steps += 1
+            if t + steps - 1 in terminated_at:
+                return total, t + steps, 1.0, gamma**steps
+            if t + steps in final_at or t + steps == 14:
+                break
+        return total, t + steps, 0.0, gamma**steps
+
+    batch = buffer.sample(400, np.random.default_rng(0), n_step=n, gamma=gamma)
+    starts = batch.obs[:, -1, 0].astype(int)
+    assert set(starts) == {0, 1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 13}
+    for i, t in enumerate(starts):
+        total, following, done, discount = expected(t)
+        assert batch.rewards[i] == pytest.approx(total), t
+        assert batch.next_obs[i, -1, 0] == following, t
+        assert batch.terminated[i] == done, t
+        assert batch.discounts[i] == pytest.approx(discount), t
+    one_step = buffer.sample(100, np.random.default_rng(0))
+    assert np.all(one_step.discounts == np.float32(0.99))
