@@ -163,6 +163,8 @@ def run_sb3(args, config: DQNConfig, milestones: Milestones) -> None:
         seed=args.seed,
         device="cpu",
         verbose=0,
+        # n-step returns arrived in Stable-Baselines3 2.6; older versions only do 1-step
+        **({"n_steps": config.n_step} if config.n_step > 1 else {}),
         # our encoder scales uint8 pixels itself, as SB3 would with normalize_images
         policy_kwargs={
             "features_extractor_class": SameNetwork,
@@ -178,6 +180,9 @@ def run_sb3(args, config: DQNConfig, milestones: Milestones) -> None:
 
         def predict(self, obs, deterministic=True):
             return model.predict(obs, deterministic=True)[0]
+
+        def reset_state(self, mask=None):
+            """A feed-forward Q-network keeps nothing between steps."""
 
     acting = Acting()
 

@@ -1,0 +1,79 @@
+"""Draw the learning curves that ``bench_dqn.py`` wrote, ours and Stable-Baselines3's, per game.
+
+    python benchmarks/plot_dqn.py                 # every benchmarks/results/dqn_*_<game>_seed*.csv
+
+One picture per game (``benchmarks/results/dqn_<game>.png``): evaluation return against
+training minutes (left) and env steps (right), with the 80%-of-scripted threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+NAME = re.compile(r"dqn_(?P<who>ours|sb3)_(?P<game>\w+?)_seed(?P<seed>\d+)\.csv")
+LABELS = {"ours": "pygameplayer DQN", "sb3": "Stable-Baselines3 DQN"}
+
+
+def read_curves(folder: Path) -> dict[str, list[tuple[str, int, list[dict[str, float]]]]]:
+    """Curves found in ``folder``, grouped by game: (who, seed, rows)."""
+    games: dict[str, list] = defaultdict(list)
+    for path in sorted(folder.glob("dqn_*.csv")):
+        match = NAME.fullmatch(path.name)
+        if not match:
+            continue
+        with open(path, newline="") as f:
+            rows = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+        if rows:
+            games[match["game"]].append((match["who"], int(match["seed"]), rows))
+    return games
+
+
+def draw(game: str, curves: list, path: Path) -> None:
+    """One figure: return vs minutes and vs steps, threshold dashed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (by_time, by_steps) = plt.subplots(1, 2, figsize=(11, 4), dpi=100, sharey=True)
+    for who, seed, rows in curves:
+        label = f"{LABELS[who]} (seed {seed})"
+        minutes = [r["train_seconds"] / 60 for r in rows]
+        steps = [r["step"] for r in rows]
+        returns = [r["eval_return"] for r in rows]
+        by_time.plot(minutes, returns, "o-", label=label)
+        by_steps.plot(steps, returns, "o-", label=label)
+    threshold = curves[0][2][0]["threshold"]
+    for ax in (by_time, by_steps):
+        ax.axhline(threshold, ls="--", color="grey", label="80% of the scripted policy")
+        ax.grid(alpha=0.3)
+    by_time.set_xlabel("training minutes (evaluations excluded)")
+    by_steps.set_xlabel("env steps")
+    by_time.set_ylabel("greedy evaluation return")
+    by_time.legend(fontsize=8)
+    fig.suptitle(f"DQN on {game}, 2 CPU cores")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    games = read_curves(args.results)
+    if not games:
+        raise SystemExit(f"no dqn_*.csv in {args.results}: run benchmarks/bench_dqn.py first")
+    for game, curves in games.items():
+        out = args.results / f"dqn_{game}.png"
+        draw(game, curves, out)
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
