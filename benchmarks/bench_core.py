@@ -5,7 +5,8 @@
 
 Prints, per game: bare-loop frames/s (the ceiling), env steps/s at the given observation, their
 ratio, the harness's own cost per step in microseconds, and the median reset time. Then the
-speed-up of 2 async envs (separate processes) over 1 env on a 640x480 game.
+speed-up of 2 async envs (separate processes) over 1 env, and of two bare loops over one (the
+ceiling for any scheme with a game per process).
 """
 
 from __future__ import annotations
@@ -136,6 +137,36 @@ def vector_scaling(env_id: str, kwargs: dict, steps: int, rounds: int = 5) -> No
     )
 
 
+def _bare_in_child(entry: str, frames: int, results: object) -> None:
+    results.put(bare_fps(entry, frames=frames))  # type: ignore[attr-defined]
+
+
+def bare_pair_scaling(entry: str, frames: int, rounds: int = 3) -> None:
+    """The ceiling for any two-process scheme: two bare game loops at once vs one alone."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+
+    def total(n: int) -> float:
+        results = ctx.Queue()
+        procs = [
+            ctx.Process(target=_bare_in_child, args=(entry, frames, results)) for _ in range(n)
+        ]
+        for p in procs:
+            p.start()
+        fps = sum(results.get() for _ in procs)
+        for p in procs:
+            p.join()
+        return fps
+
+    ratios = [total(2) / total(1) for _ in range(rounds)]
+    print(
+        f"{entry}: two bare loops in two processes vs one: {np.median(ratios):.2f}x "
+        f"(rounds {', '.join(f'{r:.2f}' for r in ratios)})",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -153,6 +184,7 @@ def main() -> None:
     env_id = (
         pygameplayer.get_spec(big).env_id if big else toy_id("toygames.bounce640:main", (640, 480))
     )
+    bare_pair_scaling(pygameplayer.get_spec(big).entry if big else "toygames.bounce640:main", steps)
     for frameskip in (1, 4):
         kwargs = {"obs_type": "grayscale", "size": 84, "frameskip": frameskip}
         vector_scaling(env_id, kwargs, steps // (5 * frameskip))
