@@ -29,7 +29,6 @@ import numpy as np  # noqa: E402
 import pygameplayer  # noqa: E402
 from agents.base import Callback  # noqa: E402
 from agents.dqn import GAME_DEFAULTS, DQNAgent, DQNConfig  # noqa: E402
-from agents.runlog import run_episodes  # noqa: E402
 from agents.scripted import load_policy  # noqa: E402
 from benchmarks.common import machine  # noqa: E402
 
@@ -70,6 +69,26 @@ def scripted_reference(game: str, frameskip: int, eval_steps: int, episodes: int
     return float(np.mean(returns))
 
 
+def evaluate(envs, agent, episodes: int) -> tuple[list[float], list[int], int]:
+    """Greedy episodes: returns, lengths, and how many the game ended (rather than the cut)."""
+    obs, _ = envs.reset(seed=10_000)
+    returns, lengths, ended = [], [], 0
+    total, length, done = 0.0, 0, False
+    while len(returns) < episodes:
+        if done:  # the vector env resets on the step after an episode ends
+            obs, *_ = envs.step(np.zeros(1, np.int64))
+            total, length, done = 0.0, 0, False
+            continue
+        obs, reward, terminated, truncated, _ = envs.step(agent.predict(obs, deterministic=True))
+        total, length = total + float(reward[0]), length + 1
+        if terminated[0] or truncated[0]:
+            returns.append(total)
+            lengths.append(length)
+            ended += int(terminated[0])
+            done = True
+    return returns, lengths, ended
+
+
 class Milestones(Callback):
     """Evaluates every ``every`` steps; the training clock is paused while it does."""
 
@@ -89,11 +108,13 @@ class Milestones(Callback):
             return True
         self._next += self.every
         self.train_s += time.perf_counter() - self._since
-        score = float(np.mean(run_episodes(self.envs, agent, self.episodes, seed=10_000)))
+        returns, lengths, ended = evaluate(self.envs, agent, self.episodes)
+        score = float(np.mean(returns))
         self.rows.append((agent.num_steps, self.train_s, score))
         print(
             f"  step {agent.num_steps:>8,}  train {self.train_s / 60:6.1f} min  "
-            f"eval return {score:8.2f}  (threshold {self.threshold:.2f})",
+            f"eval return {score:8.2f}  (threshold {self.threshold:.2f})  length "
+            f"{np.mean(lengths):6.0f}  ended by the game {ended}/{self.episodes}",
             flush=True,
         )
         if score >= self.threshold and self.reached is None:
@@ -211,6 +232,7 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=0.8)
     parser.add_argument("--sb3", action="store_true", help="Stable-Baselines3 DQN instead of ours")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
+    parser.add_argument("--tag", default="", help="suffix for the CSV's name, e.g. n_step3")
     args = parser.parse_args()
 
     from agents.config import parse_overrides, resolve
@@ -255,7 +277,8 @@ def main() -> None:
             f"{max(r[2] for r in result.rows) if result.rows else float('nan'):.2f}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"dqn_{who}_{args.game}_seed{args.seed}.csv"
+    tag = f"_{args.tag}" if args.tag else ""
+    out = RESULTS / f"dqn_{who}_{args.game}_seed{args.seed}{tag}.csv"
     with open(out, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["step", "train_seconds", "eval_return", "threshold"])

@@ -15,12 +15,14 @@ from collections import defaultdict
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-NAME = re.compile(r"dqn_(?P<who>ours|sb3)_(?P<game>\w+?)_seed(?P<seed>\d+)\.csv")
+NAME = re.compile(
+    r"dqn_(?P<who>ours|sb3)_(?P<game>[a-z0-9]+)_seed(?P<seed>\d+)(_(?P<tag>\w+))?\.csv"
+)
 LABELS = {"ours": "pygameplayer DQN", "sb3": "Stable-Baselines3 DQN"}
 
 
-def read_curves(folder: Path) -> dict[str, list[tuple[str, int, list[dict[str, float]]]]]:
-    """Curves found in ``folder``, grouped by game: (who, seed, rows)."""
+def read_curves(folder: Path) -> dict[str, list[tuple[str, list[dict[str, float]]]]]:
+    """Curves found in ``folder``, grouped by game: (label, rows)."""
     games: dict[str, list] = defaultdict(list)
     for path in sorted(folder.glob("dqn_*.csv")):
         match = NAME.fullmatch(path.name)
@@ -29,7 +31,10 @@ def read_curves(folder: Path) -> dict[str, list[tuple[str, int, list[dict[str, f
         with open(path, newline="") as f:
             rows = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
         if rows:
-            games[match["game"]].append((match["who"], int(match["seed"]), rows))
+            label = f"{LABELS[match['who']]}, seed {match['seed']}"
+            if match["tag"]:
+                label += f", {match['tag'].replace('_', ' ')}"
+            games[match["game"]].append((label, rows))
     return games
 
 
@@ -41,14 +46,13 @@ def draw(game: str, curves: list, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (by_time, by_steps) = plt.subplots(1, 2, figsize=(11, 4), dpi=100, sharey=True)
-    for who, seed, rows in curves:
-        label = f"{LABELS[who]} (seed {seed})"
+    for label, rows in curves:
         minutes = [r["train_seconds"] / 60 for r in rows]
         steps = [r["step"] for r in rows]
         returns = [r["eval_return"] for r in rows]
         by_time.plot(minutes, returns, "o-", label=label)
         by_steps.plot(steps, returns, "o-", label=label)
-    threshold = curves[0][2][0]["threshold"]
+    threshold = curves[0][1][0]["threshold"]
     for ax in (by_time, by_steps):
         ax.axhline(threshold, ls="--", color="grey", label="80% of the scripted policy")
         ax.grid(alpha=0.3)
