@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from agents.atomic import write_atomically
 from pygameplayer.errors import PygamePlayerError
 
 #: Bumped when the checkpoint layout changes incompatibly.
@@ -204,19 +204,7 @@ class Agent(ABC):
             "metadata": metadata or {},
             "state": self.state_dict(),
         }
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                torch.save(payload, f)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_atomically(path, lambda f: torch.save(payload, f))
 
     def save_extras(self, directory: str | os.PathLike[str]) -> None:  # noqa: B027
         """Save large state kept outside the checkpoint (a replay buffer) into ``directory``."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from agents.atomic import write_atomically
 from agents.base import Agent, Callback
 from agents.networks import make_encoder
 from agents.replay import FrameReplayBuffer
@@ -318,15 +318,8 @@ class DQNAgent(Agent):
         """Save the replay buffer next to the checkpoint (atomically), if configured."""
         if not self.config.save_replay_buffer or self.buffer is None:
             return
-        directory = Path(directory)
-        fd, tmp = tempfile.mkstemp(prefix="replay.", suffix=".npz", dir=directory)
-        os.close(fd)
-        try:
-            np.savez(tmp, **self.buffer.state())
-            os.replace(tmp, directory / "replay.npz")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        state = self.buffer.state()
+        write_atomically(Path(directory) / "replay.npz", lambda f: np.savez(f, **state))
 
     def load_extras(self, directory: str | os.PathLike[str], num_envs: int) -> None:
         """Restore the replay buffer saved by :meth:`save_extras`, if there is one."""

@@ -10,9 +10,7 @@ Pickles are written atomically, one per generation, before the checkpoint that r
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import cma
 import numpy as np
 
+from agents.atomic import write_atomically
 from agents.world_models.evaluation import CandidateEvaluator, EpisodeHook
 
 
@@ -81,18 +80,10 @@ def strategy_path(directory: Path, generation: int) -> Path:
 
 def save_strategy(es: cma.CMAEvolutionStrategy, directory: Path, generation: int) -> Path:
     """Pickle ``es`` atomically; keep the three newest pickles."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = strategy_path(directory, generation)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(es, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path = write_atomically(
+        strategy_path(directory, generation),
+        lambda f: pickle.dump(es, f, protocol=pickle.HIGHEST_PROTOCOL),
+    )
     for old in sorted(directory.glob("cma_gen*.pkl"))[:-3]:
         old.unlink()
     return path
