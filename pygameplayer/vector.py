@@ -31,7 +31,7 @@ import numpy as np
 from gymnasium.vector import AutoresetMode
 from gymnasium.vector.utils import batch_space
 
-from pygameplayer.errors import GameAlreadyRunning, PygamePlayerError
+from pygameplayer.errors import PygamePlayerError
 
 _STEP, _RESET, _CALL, _CLOSE = b"s", b"r", b"c", b"x"
 _OK, _FAILED = b"", b"!"
@@ -175,7 +175,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
             step overwrites).
         in_process: run env 0 in this process instead of a worker (the default). While the
             workers step their games this process steps its own instead of waiting, which is
-            the fastest layout. It needs no other game live in this process.
+            the fastest layout.
         spin: seconds to poll for a reply (and, in workers, for the next command) before
             sleeping on the pipe; replies that come within it skip a costly process wake-up.
             ``None``: 200 µs when there are no more processes than cores, else 0 (polling
@@ -302,13 +302,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
 
     def _local_reset(self, seed: int | None, options: dict | None) -> dict[str, Any]:
         assert self._local is not None
-        try:
-            return self._local.reset(seed, options)
-        except GameAlreadyRunning as exc:
-            raise GameAlreadyRunning(
-                f"{exc} (GameVectorEnv runs env 0 in this process; make it with "
-                "in_process=False to keep every game in a worker)"
-            ) from None
+        return self._local.reset(seed, options)
 
     def _observations(self) -> np.ndarray:
         return self._shared.obs.copy() if self.copy else self._shared.obs

@@ -107,15 +107,15 @@ def test_a_failing_game_raises_in_the_parent_with_its_traceback(in_process):
         envs.close()
 
 
-def test_in_process_env_needs_this_process_free(catch):
-    from pygameplayer.errors import GameAlreadyRunning
-
+def test_in_process_env_runs_beside_another_game_in_this_process(catch):
     env = gym.make(catch.env_id)
     env.reset(seed=0)
     envs = make_game_vector_env(catch, 2)
     try:
-        with pytest.raises(GameAlreadyRunning, match="in_process=False"):
-            envs.reset(seed=0)
+        obs, _ = envs.reset(seed=0)
+        assert obs.shape == (2, 40, 40, 3)
+        envs.step(np.zeros(2, np.int64))
+        env.step(0)
     finally:
         envs.close()
         env.close()
