@@ -82,6 +82,7 @@ def install(p: Patcher) -> None:
         "set_gamma": lambda side, *a, **k: True,
         "set_gamma_ramp": lambda side, *a, **k: True,
         "set_allow_screensaver": lambda side, *a, **k: None,
+        "message_box": lambda side, *a, return_button=0, **k: return_button,
     }
     for name, game in headless.items():
         if hasattr(d, name):
