@@ -106,12 +106,29 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Start the game afresh, seeded, and return its first frame."""
+        info = self.restart(seed)
+        return self._observe(), info
+
+    def restart(self, seed: int | None = None) -> dict[str, Any]:
+        """:meth:`reset` without the observation (read it with :meth:`observe`)."""
         super().reset(seed=seed)
         self._start(int(self.np_random.integers(2**31 - 1)))
-        return self._observe(), {}
+        return {}
 
     def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
         """Hold ``action`` for ``frameskip`` frames of the game."""
+        reward, terminated, info = self.play(action)
+        return self._observe(), reward, terminated, False, info
+
+    def observe(self, out: np.ndarray | None = None) -> np.ndarray:
+        """The current observation, written into ``out`` when given (no copy in between)."""
+        return self._observe(out)
+
+    def play(self, action: Any) -> tuple[float, bool, dict[str, Any]]:
+        """:meth:`step` without the observation: ``(reward, terminated, info)``.
+
+        For vector envs that write observations straight into their own arrays.
+        """
         if not self._running:
             raise ResetNeeded(
                 f"step() on game {self.game.name!r} needs a running episode: call reset() first "
@@ -146,7 +163,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         if end_reason is not None:
             self._running = False
             info["end_reason"] = end_reason
-        return self._observe(), reward, end_reason is not None, False, info
+        return reward, end_reason is not None, info
 
     def render(self) -> np.ndarray | None:
         """``rgb_array``: the full-resolution frame; ``human``: nothing (the window is live)."""
@@ -205,13 +222,17 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self._bindings = []
         self._reward, self._terminate, self._state = None, [], None
 
-    def _observe(self) -> np.ndarray:
+    def _observe(self, out: np.ndarray | None = None) -> np.ndarray:
         if self.obs_type == "state":
             assert self._state is not None
-            return np.asarray(self._state(), dtype=np.float32)
+            state = np.asarray(self._state(), dtype=np.float32)
+            if out is None:
+                return state
+            out[...] = state
+            return out
         surface = self.session.display_surface()
         assert surface is not None
-        return self._grabber.grab(surface)
+        return self._grabber.grab(surface, out)
 
     def _action_index(self, action: Any) -> int:
         try:
