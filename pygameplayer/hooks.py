@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 
+_ABSENT = object()
+
+
 def _number(value: Any, target: str) -> float | int:
     if isinstance(value, (bool, np.bool_)):
         return int(value)
@@ -209,10 +212,16 @@ class variable_delta(RewardHook):  # noqa: N801
     def bind(self, game: GameView) -> Binding:
         read, target, scale = reader(game, self.target), self.target, self.scale
         previous: float | None = None
+        module_name, parts = split_target(target)
+        # a module-level name (the usual score) is read straight from the module's namespace
+        namespace = vars(game.module(module_name)) if len(parts) == 1 else None
+        name = parts[0]
 
         def delta() -> float:
             nonlocal previous
-            current = read()
+            current = namespace.get(name, _ABSENT) if namespace is not None else _ABSENT
+            if current is _ABSENT:
+                current = read()  # a path, or a name that is gone: the reader explains
             if type(current) is not int and type(current) is not float:
                 current = _number(current, target)
             change = 0.0 if previous is None else current - previous

@@ -7,6 +7,7 @@ the game creates only once its loop runs (``"pong:ball.x"`` where ``ball`` is ma
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 from collections.abc import Callable
@@ -69,12 +70,18 @@ class GameView:
         return getattr(self.main, name)
 
 
-def split_target(target: str) -> tuple[str | None, list[str]]:
-    """``"pkg.mod:a.b"`` -> ``("pkg.mod", ["a", "b"])``; ``"a"`` -> ``(None, ["a"])``."""
+def split_target(target: str) -> tuple[str | None, tuple[str, ...]]:
+    """``"pkg.mod:a.b"`` -> ``("pkg.mod", ("a", "b"))``; ``"a"`` -> ``(None, ("a",))``."""
     if not isinstance(target, str) or not target:
         raise HookError(f"a hook target must be a string like 'module:variable', got {target!r}")
+    return _split(target)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(target: str) -> tuple[str | None, tuple[str, ...]]:
+    """Parsed once per target string: hooks bind at every episode start."""
     module, sep, path = target.rpartition(":")
-    parts = path.split(".")
+    parts = tuple(path.split("."))
     if not all(p.isidentifier() for p in parts) or (sep and not module):
         raise HookError(
             f"cannot parse hook target {target!r}: use 'module:name' or 'module:obj.attr' "
