@@ -20,6 +20,7 @@ from pygameplayer.hooks import Binding, GameView
 from pygameplayer.registry import get_spec
 from pygameplayer.session import Ended, GameSession
 from pygameplayer.spec import GameSpec
+from pygameplayer.window import check_scale
 
 OBS_TYPES = ("rgb", "grayscale", "state")
 
@@ -38,6 +39,8 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             the last frame is captured.
         resize: resize filter, ``"nearest"`` (fastest), ``"area"`` or ``"linear"``.
         fps: override the spec's frame rate (game time per frame = 1000 / fps ms).
+        window_scale: ``"human"`` only: show the game enlarged by this whole factor (``None``:
+            enough to make the window at least 480 pixels tall). Observations keep the game's size.
     """
 
     metadata: dict[str, Any] = {"render_modes": ["human", "rgb_array"], "render_fps": 60}
@@ -51,6 +54,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         frameskip: int = 1,
         resize: str = "nearest",
         fps: float | None = None,
+        window_scale: int | None = None,
     ) -> None:
         self.game = get_spec(game)
         if render_mode not in (None, "human", "rgb_array"):
@@ -90,6 +94,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             fps=self.fps,
             realtime=human,
             headless=not human,
+            window_scale=check_scale(window_scale),
         )
         try:
             self.observation_space = self._make_observation_space(size)

@@ -11,7 +11,9 @@ Patched, for the game only:
 * ``pygame.init``/``quit``, ``display.quit``: PyGame stays initialised across episodes (fast
   resets); quitting ends the episode.
 * ``display.flip``/``update``: mark the frame as drawn (the real call still happens).
-* ``display.set_mode``: refuses OpenGL windows, whose pixels the harness cannot read.
+* ``display.set_mode``: refuses OpenGL windows, whose pixels the harness cannot read; with a
+  real window, the game draws on a surface of its own size, shown enlarged
+  (:mod:`pygameplayer.window`; ``display.get_surface``/``get_window_size`` answer for it).
 * ``event.*``: read the game's own queue (agent input, posted events, timers).
 * ``key.*``, ``mouse.*``: answer from the agent's virtual keyboard and mouse.
 * ``time.Clock``, ``get_ticks``, ``wait``, ``delay``, ``set_timer``: virtual time, no sleeping.
@@ -96,22 +98,42 @@ def _install_lifecycle(s: GameSession, p: Patcher) -> None:
                     "by the GPU and cannot be read from the display surface, so it cannot be "
                     "observed. Only software-rendered PyGame games are supported."
                 )
+            if s.window is not None:
+                return s.window.open(real_set_mode, *args, **kwargs)
         return real_set_mode(*args, **kwargs)
 
     p.patch(pygame.display, "set_mode", set_mode)
 
     def flip() -> None:
-        real_flip()
+        if s.in_game and s.window is not None and s.window.enlarged:
+            s.window.present(real_flip)
+        else:
+            real_flip()
         if s.in_game:
             s.display_updated()
 
     def update(*args: Any, **kwargs: Any) -> None:
-        real_update(*args, **kwargs)
+        if s.in_game and s.window is not None and s.window.enlarged:
+            s.window.present(real_flip)
+        else:
+            real_update(*args, **kwargs)
         if s.in_game:
             s.display_updated()
 
     p.patch(pygame.display, "flip", flip)
     p.patch(pygame.display, "update", update)
+    if s.window is not None:
+        window = s.window
+        p.patch(
+            pygame.display,
+            "get_surface",
+            _choose(s, pygame.display.get_surface, window.game_surface),
+        )
+        p.patch(
+            pygame.display,
+            "get_window_size",
+            _choose(s, pygame.display.get_window_size, window.game_size),
+        )
 
     def get_active() -> bool:
         return True if s.in_game else real_get_active()

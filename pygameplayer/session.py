@@ -40,6 +40,7 @@ from pygameplayer.eventqueue import EventQueue
 from pygameplayer.gametime import GameTime
 from pygameplayer.inputs import InputDevice
 from pygameplayer.patching import Patcher
+from pygameplayer.window import ScaledWindow
 
 FRAME = 1  #: the game drew and reached a frame boundary
 IDLE = 2  #: the game reached a frame boundary without drawing (a wait screen, a pause)
@@ -99,6 +100,9 @@ class GameSession:
         headless: use SDL's dummy video and audio drivers.
         passthrough: a person plays: input and time are PyGame's own, only frames are observed.
         stall_frames: frames a game may run without ever drawing before :class:`GameStalled`.
+        window_scale: with a real window (not headless), show the game enlarged by this whole
+            factor; ``None`` picks one (see :mod:`pygameplayer.window`). The game's own surface,
+            and so every observation, keeps the size the game asked for.
     """
 
     #: Input or clock reads without a frame boundary before one is forced (busy-wait loops).
@@ -116,6 +120,7 @@ class GameSession:
         headless: bool = True,
         passthrough: bool = False,
         stall_frames: int = 3000,
+        window_scale: int | None = None,
     ) -> None:
         self.entry = entry
         self.name = name
@@ -124,6 +129,7 @@ class GameSession:
         self.headless = headless
         self.passthrough = passthrough
         self.stall_frames = stall_frames
+        self.window = None if headless else ScaledWindow(window_scale)
         self.queue = EventQueue()
         self.inputs = InputDevice(self.queue.post)
         self.time = GameTime(not self.realtime, self.queue.post, pygame.time.get_ticks)
@@ -293,6 +299,8 @@ class GameSession:
 
     def display_surface(self) -> pygame.Surface | None:
         """The game's display surface, or ``None`` before it opened one."""
+        if self.window is not None and self.window.surface is not None:
+            return self.window.surface
         return pygame.display.get_surface()
 
     def _finish(self) -> None:

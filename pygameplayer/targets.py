@@ -38,7 +38,7 @@ class GameView:
     @property
     def screen(self) -> pygame.Surface | None:
         """The game's display surface."""
-        return pygame.display.get_surface()
+        return self._session.display_surface()
 
     @property
     def ticks(self) -> int:

@@ -5,6 +5,12 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+import pygame
+import pytest
+
+from pygameplayer.window import auto_scale
+
 BEEPER = """
 import pygame
 
@@ -51,3 +57,79 @@ def test_a_window_without_a_sound_card_plays_silently_and_quietly(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "mixer True" in result.stdout
     assert "ALSA" not in result.stderr, result.stderr
+
+
+CATCH = {"noop": [], "left": ["K_LEFT"], "right": ["K_RIGHT"]}
+
+
+def play_catch(make_env, actions, **env_kwargs):
+    env = make_env("toygames.catch:main", actions=CATCH, **env_kwargs)
+    frames = [env.reset(seed=3)[0]]
+    frames += [env.step(a)[0] for a in actions]
+    return env, frames
+
+
+def test_a_small_game_is_shown_enlarged_while_game_and_agent_see_its_own_size(make_env):
+    actions = [1, 1, 0, 2, 2, 2, 0, 1]
+    first, unscaled = play_catch(make_env, actions)
+    first.close()
+    env, shown = play_catch(make_env, actions, render_mode="human")
+    game_surface = env.unwrapped.session.display_surface()
+    window = pygame.display.get_surface()  # called from outside the game: the real window
+    assert game_surface.get_size() == (40, 40)
+    assert pygame.display.get_window_size() == window.get_size() == (480, 480)  # 12 x 40
+    np.testing.assert_array_equal(np.array(shown), np.array(unscaled))
+    assert np.array(shown).std() > 0  # the frames show something
+    # nearest neighbour, whole factor: every 12x12 block of the window is one game pixel
+    big = pygame.surfarray.array3d(window)
+    small = pygame.surfarray.array3d(game_surface)
+    np.testing.assert_array_equal(big, small.repeat(12, axis=0).repeat(12, axis=1))
+
+
+def test_the_game_asks_for_its_window_and_gets_its_own_size(make_env, tmp_path):
+    (tmp_path / "asker.py").write_text(ASKER)
+    env = make_env(
+        str(tmp_path / "asker.py"), actions={"noop": []}, render_mode="human", window_scale=3
+    )
+    env.reset(seed=0)
+    env.step(0)
+    game = env.unwrapped.session.main_module
+    assert game.seen == [(32, 24), (32, 24), True]
+    assert pygame.display.get_window_size() == (96, 72)
+    assert pygame.display.get_surface().get_at((95, 71))[:3] == (200, 0, 0)  # all shown
+
+
+ASKER = """
+import pygame
+
+pygame.init()
+screen = pygame.display.set_mode((32, 24))
+seen = [pygame.display.get_surface().get_size(), pygame.display.get_window_size(),
+        pygame.display.get_surface() is screen]
+clock = pygame.time.Clock()
+while True:
+    pygame.event.get()
+    screen.fill((200, 0, 0))
+    pygame.display.update((0, 0, 4, 4))  # a dirty rect in the game's pixels
+    clock.tick(30)
+"""
+
+
+@pytest.mark.parametrize(
+    ("size", "desktop", "scale"),
+    [
+        ((40, 40), None, 12),
+        ((48, 48), (1920, 1080), 10),
+        ((256, 320), (1920, 1080), 2),
+        ((640, 480), (1920, 1080), 1),
+        ((48, 48), (300, 200), 3),  # a small desktop caps it
+        ((800, 600), (640, 480), 1),  # never below 1
+    ],
+)
+def test_the_automatic_scale_is_the_smallest_whole_factor_reaching_480_pixels(size, desktop, scale):
+    assert auto_scale(size, desktop) == scale
+
+
+def test_a_bad_scale_is_refused_clearly(make_env):
+    with pytest.raises(ValueError, match="window scale must be a whole number of at least 1"):
+        make_env("toygames.catch:main", actions=CATCH, render_mode="human", window_scale=0)
