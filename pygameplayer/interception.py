@@ -18,7 +18,7 @@ Patched, for the game only:
 * ``key.*``, ``mouse.*``: answer from the agent's virtual keyboard and mouse.
 * ``time.Clock``, ``get_ticks``, ``wait``, ``delay``, ``set_timer``: virtual time, no sleeping.
 * :mod:`time`'s ``time``, ``monotonic``, ``perf_counter`` (and ``_ns``), ``sleep``: virtual time.
-* ``mixer.music.load``/``play``/``queue`` when headless: a missing MIDI synth is not fatal.
+* ``mixer.music.load``/``play``/``queue``: a missing MIDI synth (or sound card) is not fatal.
 """
 
 from __future__ import annotations
@@ -47,14 +47,12 @@ def install(s: GameSession, patcher: Patcher) -> SimpleNamespace:
         event_get=pygame.event.get,
     )
     _install_lifecycle(s, patcher)
-    if not s.passthrough:
-        _install_events(s, patcher)
-        _install_devices(s, patcher)
-        _install_pygame_time(s, patcher)
-        if not s.realtime:
-            _install_std_time(s, patcher)
-        if s.headless:
-            _install_music(s, patcher)
+    _install_events(s, patcher)
+    _install_devices(s, patcher)
+    _install_pygame_time(s, patcher)
+    if not s.realtime:
+        _install_std_time(s, patcher)
+    _install_music(s, patcher)
     return real
 
 
@@ -381,7 +379,7 @@ def _install_music(s: GameSession, p: Patcher) -> None:
                     warned.append(True)
                     warnings.warn(
                         f"game {s.name!r}: pygame.mixer.music.{real.__name__} failed ({exc}); "
-                        "running without music (sound does not matter when nobody listens)",
+                        "running without music",
                         RuntimeWarning,
                         stacklevel=2,
                     )

@@ -96,9 +96,10 @@ class GameSession:
         name: the game's name, for messages.
         fps: force this frame rate (virtual ms per frame = 1000 / fps); ``None`` follows the rate
             the game asks ``Clock.tick`` for.
-        realtime: run on the wall clock and pace frames (a person watching) instead of virtual time.
+        realtime: run on the wall clock and pace frames (a person watching an agent) instead of
+            virtual time; the session then also answers the window's close button. Without it a
+            real window's events are left to the caller (a person playing: their keys).
         headless: use SDL's dummy video and audio drivers.
-        passthrough: a person plays: input and time are PyGame's own, only frames are observed.
         stall_frames: frames a game may run without ever drawing before :class:`GameStalled`.
         window_scale: with a real window (not headless), show the game enlarged by this whole
             factor; ``None`` picks one (see :mod:`pygameplayer.window`). The game's own surface,
@@ -118,16 +119,14 @@ class GameSession:
         fps: float | None = None,
         realtime: bool = False,
         headless: bool = True,
-        passthrough: bool = False,
         stall_frames: int = 3000,
         window_scale: int | None = None,
     ) -> None:
         self.entry = entry
         self.name = name
         self.fps = fps
-        self.realtime = realtime or passthrough
+        self.realtime = realtime
         self.headless = headless
-        self.passthrough = passthrough
         self.stall_frames = stall_frames
         self.window = None if headless else ScaledWindow(window_scale)
         self.queue = EventQueue()
@@ -253,7 +252,7 @@ class GameSession:
             self._tracker.note_episode_end()
         elif message == FRAME:
             self.frames += 1
-        if not self.headless and not self.passthrough:
+        if self.realtime and not self.headless:
             self._pump_window()
         return message
 
@@ -436,10 +435,6 @@ class GameSession:
 
     def display_updated(self) -> None:
         """The game called ``display.flip`` or ``display.update``."""
-        if self.passthrough:
-            self._drawn = True
-            self._to_env(FRAME)
-            return
         if self._drawn:
             self._updates += 1
             if self._updates >= self.UPDATE_LIMIT:
