@@ -172,9 +172,13 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self.session.open()
         self.session.start(game_seed, self._bind_hooks)
         self._running = True
+        # one frame per intro action, whatever the frameskip: they get past a title screen, and
+        # the game's first frame after them is the first the agent sees
         for name in self.game.intro:
-            _, _, terminated, _, _ = self.step(self.game.action_table.index(name))
-            if terminated:
+            action = self._actions[self.game.action_table.index(name)]
+            self.session.inputs.apply(action, self.session.time.now_ms())
+            message = self.session.resume()
+            if type(message) is Ended or any(t() for t in self._terminate):
                 self._running = False
                 raise ResetNeeded(f"game {self.game.name!r} ended during its intro actions")
         # first reads: variable_delta takes its baseline, and every hook's targets are checked now
