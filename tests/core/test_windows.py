@@ -10,6 +10,7 @@ import numpy as np
 import pygame
 import pytest
 
+import pygameplayer
 from pygameplayer.window import auto_scale
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
@@ -87,6 +88,7 @@ def test_the_game_asks_for_its_window_and_gets_its_own_size(make_env, tmp_path):
 
 ASKER = """
 import pygame
+import pygameplayer
 
 pygame.init()
 screen = pygame.display.set_mode((32, 24))
@@ -119,3 +121,26 @@ def test_the_automatic_scale_is_the_smallest_whole_factor_reaching_480_pixels(si
 def test_a_bad_scale_is_refused_clearly(make_env):
     with pytest.raises(ValueError, match="window scale must be a whole number of at least 1"):
         make_env("toygames.catch:main", actions=CATCH, render_mode="human", window_scale=0)
+
+
+@pytest.mark.parametrize(("scale", "window"), [([], (480, 480)), (["--scale", "3"], (30, 30))])
+def test_watch_shows_the_agent_at_the_scale_asked_for(tmp_path, monkeypatch, scale, window):
+    from pygameplayer.cli import main
+    from pygameplayer.env import GameEnv
+
+    pygameplayer.register_game(
+        "watched", entry="toygames.endings:by_return", actions={"noop": [], "space": ["K_SPACE"]}
+    )
+    assert main(["run", "watched", "--steps", "20", "--runs-dir", str(tmp_path)]) == 0
+    shown = []
+    close = GameEnv.close
+
+    def close_and_remember(env):
+        if env.render_mode == "human":
+            shown.append(pygame.display.get_window_size())
+        close(env)
+
+    monkeypatch.setattr(GameEnv, "close", close_and_remember)
+    (run_dir,) = tmp_path.iterdir()
+    assert main(["watch", str(run_dir), "--episodes", "1", *scale]) == 0  # 10x10 game
+    assert shown == [window]
