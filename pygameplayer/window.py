@@ -53,6 +53,8 @@ class ScaledWindow:
         self.scale = 1  #: the factor of the window open now
         self.surface: pygame.Surface | None = None  #: what the game draws on, once it has one
         self._window: pygame.Surface | None = None
+        self._mode: tuple | None = None  #: the real set_mode call that opened the window
+        self._real_get_surface = pygame.display.get_surface  # before the game's is patched
 
     def open(
         self, real_set_mode: Callable[..., pygame.Surface], *args: Any, **kwargs: Any
@@ -61,13 +63,18 @@ class ScaledWindow:
         size = tuple(kwargs.pop("size", args[0] if args else (0, 0)))
         flags = kwargs.pop("flags", args[1] if len(args) > 1 else 0)
         rest = args[2:]
-        self.scale = self._scale_for((int(size[0]), int(size[1])), flags)
-        if self.scale == 1:
-            self._window = self.surface = real_set_mode(size, flags, *rest, **kwargs)
-            return self.surface
-        shown = (size[0] * self.scale, size[1] * self.scale)
-        self._window = real_set_mode(shown, flags, *rest, **kwargs)
-        self.surface = pygame.Surface(size, 0, self._window)
+        scale = self._scale_for((int(size[0]), int(size[1])), flags)
+        shown = (size[0] * scale, size[1] * scale)
+        mode = (shown, flags, rest, sorted(kwargs.items()))
+        if mode == self._mode and self._window is self._real_get_surface():
+            # The same window again (each new episode asks): SDL would close and reopen it,
+            # and the window would flicker and lose the keyboard focus. Start it black instead.
+            self._window.fill((0, 0, 0))
+        else:
+            self._window = real_set_mode(shown, flags, *rest, **kwargs)
+            self._mode = mode
+        self.scale = scale
+        self.surface = self._window if scale == 1 else pygame.Surface(size, 0, self._window)
         return self.surface
 
     @property

@@ -144,3 +144,21 @@ def test_watch_shows_the_agent_at_the_scale_asked_for(tmp_path, monkeypatch, sca
     (run_dir,) = tmp_path.iterdir()
     assert main(["watch", str(run_dir), "--episodes", "1", *scale]) == 0  # 10x10 game
     assert shown == [window]
+
+
+def test_each_new_episode_keeps_the_window_open(make_env, monkeypatch):
+    """SDL closes and reopens a window at every set_mode: it would flicker and lose the focus."""
+    opened = []
+    real_set_mode = pygame.display.set_mode
+
+    def set_mode(*args, **kwargs):
+        opened.append(args)
+        return real_set_mode(*args, **kwargs)
+
+    monkeypatch.setattr(pygame.display, "set_mode", set_mode)
+    env = make_env("toygames.catch:main", actions=CATCH, render_mode="human")
+    for seed in range(3):
+        env.reset(seed=seed)
+        env.step(0)
+    assert opened == [((480, 480), 0)]
+    assert pygame.display.get_window_size() == (480, 480)
