@@ -154,3 +154,17 @@ def test_the_mouse_in_an_enlarged_window_points_at_the_game_pixel_under_it():
         )
         outcomes.append(episodes[0].total_reward)
     assert outcomes == [-1, 1]
+
+
+def test_the_play_command_says_which_keys_play(monkeypatch, capsys):
+    from pygameplayer import play as play_module
+    from pygameplayer.cli import main
+
+    script = person([down(pygame.K_UP)], [], [], [down(27)])
+    monkeypatch.setattr(play_module, "window_events", lambda: script)
+    assert main(["play", "pixelcopter", "--scale", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "keys noop=nothing, up=up; Esc or closing the window quits" in out
+    assert "paused: press a key" in out and "episode 1: return 0, 3 frames, ended by Esc" in out
+    assert main(["play", "pixelcopter", "--scale", "0"]) == 2
+    assert "--scale must be a whole number of at least 1" in capsys.readouterr().err
