@@ -197,6 +197,7 @@ def _wait_for_a_key(hands: Hands, person: Person, out: TextIO, first: bool, pace
             if any([hands.feel(event) for event in batch]) and hands.quit is None:
                 return True
             if paced:
+                pygame.display.flip()  # the paused frame stays drawn if the window was covered
                 idle.tick(30)
         return False
     finally:
