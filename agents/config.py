@@ -2,13 +2,17 @@
 
 Later sources win: dataclass defaults < the agent's defaults for this game < ``--config FILE``
 (TOML or JSON) < ``--set``. Values are converted to each field's declared type, and a wrong name or
-value is an error that lists what is valid.
+value is an error that lists what is valid. :func:`describe_options` lists every option with its
+type, defaults and the docstring written under the field (``python -m pygameplayer options AGENT``).
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import inspect
 import json
+import textwrap
 import types
 import typing
 from collections.abc import Iterable
@@ -95,6 +99,7 @@ def check_values(config_class: type, values: dict[str, Any], source: str) -> dic
                 f"unknown option {name!r} ({source})."
                 + did_you_mean(name, names)
                 + f" Options of {config_class.__name__}: {', '.join(names)}"
+                " (python -m pygameplayer options AGENT shows each with its default)"
             )
         checked[name] = _convert(name, value, kinds[name])
     return checked
@@ -144,3 +149,67 @@ def resolve(
         return config_class(**values)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid options for {config_class.__name__}: {exc}") from None
+
+
+@dataclasses.dataclass(frozen=True)
+class OptionDoc:
+    """One agent option as ``python -m pygameplayer options AGENT`` shows it."""
+
+    name: str
+    kind: str  #: the field's type, as written in the config class
+    default: Any
+    per_game: dict[str, Any]  #: game name -> the agent's default for that game, where it differs
+    doc: str  #: the field's docstring, on one line
+
+
+def describe_options(
+    config_class: type, game_defaults: dict[str, dict[str, Any]] | None = None
+) -> list[OptionDoc]:
+    """Every option of an agent's config dataclass, with its type, defaults and docstring."""
+    docs = _field_docstrings(config_class)
+    kinds = _field_types(config_class)
+    options = []
+    for f in dataclasses.fields(config_class):
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = None
+        per_game = {
+            game: values[f.name]
+            for game, values in sorted((game_defaults or {}).items())
+            if f.name in values and values[f.name] != default
+        }
+        options.append(OptionDoc(f.name, _kind(f, kinds[f.name]), default, per_game, docs[f.name]))
+    return options
+
+
+def _kind(f: dataclasses.Field, kind: Any) -> str:
+    """A field's type as a person reads it: its choices for a ``Literal``, else as written."""
+    if typing.get_origin(kind) is typing.Literal:
+        return "{" + ",".join(str(choice) for choice in typing.get_args(kind)) + "}"
+    return f.type if isinstance(f.type, str) else getattr(kind, "__name__", str(kind))
+
+
+def _field_docstrings(config_class: type) -> dict[str, str]:
+    """The string literal under each field of a dataclass (and of its dataclass bases)."""
+    docs = {f.name: "" for f in dataclasses.fields(config_class)}
+    for cls in reversed(config_class.__mro__):
+        if not dataclasses.is_dataclass(cls):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        except (OSError, TypeError):
+            continue  # source unavailable: names and defaults are still listed
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for field_node, doc_node in zip(body, body[1:]):
+            if (
+                isinstance(field_node, ast.AnnAssign)
+                and isinstance(field_node.target, ast.Name)
+                and isinstance(doc_node, ast.Expr)
+                and isinstance(doc_node.value, ast.Constant)
+                and isinstance(doc_node.value.value, str)
+            ):
+                docs[field_node.target.id] = " ".join(doc_node.value.value.split())
+    return docs

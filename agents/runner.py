@@ -75,14 +75,18 @@ def make_envs(
     *,
     separate_process: bool = False,
     render_mode: str | None = None,
+    window_scale: int | None = None,
 ) -> gym.vector.VectorEnv:
     """Vector env of ``num_envs`` games made the way the agent wants them.
 
     One env runs in this process (fastest) unless ``separate_process``; several always run in
     their own processes, one game per process (:class:`pygameplayer.vector.GameVectorEnv`).
+    ``window_scale`` enlarges a ``"human"`` window (``None``: automatically).
     """
     wrappers = agent_type.env_wrappers(config)
     options = {**agent_type.env_options(config), "render_mode": render_mode}
+    if window_scale is not None:
+        options["window_scale"] = window_scale
     if num_envs > 1 or separate_process:
         # several envs: this process steps one of them itself; an evaluation env: a worker only
         envs = make_game_vector_env(
@@ -285,10 +289,19 @@ def evaluate(opts: RunOptions) -> list[float]:
 
 
 def play_episodes(
-    spec: GameSpec, agent_type: type[Agent], agent: Agent, episodes: int, render: bool, seed: int
+    spec: GameSpec,
+    agent_type: type[Agent],
+    agent: Agent,
+    episodes: int,
+    render: bool,
+    seed: int,
+    window_scale: int | None = None,
 ) -> list[float]:
     """Play and print deterministic episodes (in a real window when ``render``)."""
-    envs = make_envs(spec, agent_type, agent.config, 1, render_mode="human" if render else None)
+    render_mode = "human" if render else None
+    envs = make_envs(
+        spec, agent_type, agent.config, 1, render_mode=render_mode, window_scale=window_scale
+    )
     returns: list[float] = []
     try:
         for i in range(episodes):
@@ -304,8 +317,14 @@ def play_episodes(
     return returns
 
 
-def watch(run_dir: str, episodes: int = 5, checkpoint: str | None = None, seed: int = 0) -> None:
-    """Show a trained agent playing in a real window, in real time."""
+def watch(
+    run_dir: str,
+    episodes: int = 5,
+    checkpoint: str | None = None,
+    seed: int = 0,
+    scale: int | None = None,
+) -> None:
+    """Show a trained agent playing in a real window, in real time (enlarged by ``scale``)."""
     folder = Path(run_dir)
     saved = _read_run_config(folder)
     spec = get_spec(saved["game"])
@@ -313,4 +332,4 @@ def watch(run_dir: str, episodes: int = 5, checkpoint: str | None = None, seed: 
     path = Path(checkpoint) if checkpoint else folder / "checkpoints" / "latest.pt"
     agent = agent_type.load(path, device=_device(agent_type, "auto"), expect={"game": spec.name})
     print(f"{saved['agent']} on {spec.name}, {agent.num_steps:,} training steps ({path})")
-    play_episodes(spec, agent_type, agent, episodes, render=True, seed=seed)
+    play_episodes(spec, agent_type, agent, episodes, render=True, seed=seed, window_scale=scale)

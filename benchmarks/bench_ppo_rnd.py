@@ -25,8 +25,9 @@ game's points: segments and blocks passed); raw returns are printed too.
 
 Outputs, under ``--out`` (``benchmarks/results``): ``ppo_rnd_pixelcopter.png`` (learning curves:
 return, blocks, thrust-then-idle rate against env steps, mean over seeds with min-max bands),
-``ppo_rnd_pixelcopter.csv`` (every training and evaluation episode), and a printed table. Training
-steps/s is measured for PPO+RND with 1 env (in-process) and 2 envs (one process each).
+``ppo_rnd_pixelcopter.csv`` (every training and evaluation episode; ``--redraw`` draws the
+picture again from it), and a printed table. Training steps/s is measured for PPO+RND with 1 env
+(in-process) and 2 envs (one process each).
 
 Run: ``python benchmarks/bench_ppo_rnd.py`` (about 46 minutes on 2 shared cores at the defaults);
 ``--steps 20000 --seeds 1`` for a quick look.
@@ -40,9 +41,12 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 import gymnasium as gym  # noqa: E402
 import numpy as np  # noqa: E402
@@ -221,18 +225,26 @@ def binned(rows: list[dict[str, Any]], key: str, steps: int, bins: int) -> np.nd
     return values
 
 
-def plot(
-    curves: dict[str, list[list[dict[str, Any]]]], steps: int, idle_steps: int, path: Path
-) -> None:
+#: The README's names for the methods.
+METHOD_NAMES = {
+    "random": "random",
+    "ppo": "PPO",
+    "ppo_rnd": "PPO + RND",
+    "rnd_only": "RND only (no game reward)",
+}
+
+
+def figure(curves: dict[str, list[list[dict[str, Any]]]], steps: int, idle_steps: int) -> Figure:
     """Return, blocks and thrust-then-idle rate against env steps; one line per method."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import EngFormatter
 
     bins = 25
     x = (np.arange(bins) + 0.5) * steps / bins
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.5), dpi=100)
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8), dpi=100, layout="constrained")
     panels = (
         ("return", "episode return"),
         ("blocks", "blocks passed"),
@@ -243,7 +255,7 @@ def plot(
             runs = np.array([binned(rows, key, steps, bins) for rows in per_seed])
             with np.errstate(all="ignore"):
                 mean = np.nanmean(runs, axis=0)
-            (line,) = ax.plot(x, mean, label=method)
+            (line,) = ax.plot(x, mean, label=METHOD_NAMES.get(method, method))
             ax.fill_between(
                 x,
                 np.nanmin(runs, axis=0),
@@ -253,13 +265,38 @@ def plot(
             )
             ax.set_title(label)
             ax.set_xlabel("env steps")
+            ax.xaxis.set_major_formatter(EngFormatter(sep=""))
             ax.grid(alpha=0.3)
     axes[2].set_ylabel(f"fraction of episodes (idle >= {idle_steps} steps)")
-    axes[0].legend(loc="best")
-    fig.suptitle(f"PixelCopter 48x48 from pixels, {len(next(iter(curves.values())))} seeds")
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    fig.suptitle(
+        f"PixelCopter 48x48 from pixels: mean of {len(next(iter(curves.values())))} seeds, "
+        "min-max band"
+    )
+    return fig
+
+
+def plot(
+    curves: dict[str, list[list[dict[str, Any]]]], steps: int, idle_steps: int, path: Path
+) -> None:
+    """Write :func:`figure` to ``path``."""
+    import matplotlib.pyplot as plt
+
+    fig = figure(curves, steps, idle_steps)
     fig.savefig(path)
     plt.close(fig)
+
+
+def read_curves(path: Path) -> dict[str, list[list[dict[str, Any]]]]:
+    """The training episodes a previous run wrote to its CSV, by method and seed."""
+    curves: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            if row["phase"] == "train":
+                row["step"] = int(row["step"])
+                curves.setdefault(row["method"], {}).setdefault(row["seed"], []).append(row)
+    return {method: list(seeds.values()) for method, seeds in curves.items()}
 
 
 def main() -> None:
@@ -279,7 +316,16 @@ def main() -> None:
         help="override an agent option for every method",
     )
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    parser.add_argument(
+        "--redraw", action="store_true", help="only draw the picture again from the CSV in --out"
+    )
     args = parser.parse_args()
+    if args.redraw:
+        out = Path(args.out)
+        curves = read_curves(out / "ppo_rnd_pixelcopter.csv")
+        plot(curves, args.steps, args.idle_steps, out / "ppo_rnd_pixelcopter.png")
+        print(f"wrote {out / 'ppo_rnd_pixelcopter.png'}")
+        return
     torch.set_num_threads(args.threads)
     from agents.config import parse_overrides
 

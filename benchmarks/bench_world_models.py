@@ -21,8 +21,10 @@ For each game, in one run on one machine:
 Results go to ``benchmarks/results/``: ``world_models_returns.csv`` (one row per game and
 policy; PPO+RND results belong here too, as rows with ``policy=ppo_rnd`` measured the same way:
 the same seeds, cap and columns), ``world_models_stages.csv``, ``world_models_scaling.csv`` and
-``world_models_<game>.png`` (CMA-ES fitness of each variant, and the evaluation returns). Run
-folders go to ``benchmarks/results/tmp/`` (not committed).
+``world_models_cma.csv`` (each variant's CMA-ES fitness per generation) and
+``world_models_<game>.png`` (that fitness, the evaluation returns and the time per stage; drawn
+again from the CSVs by ``--redraw``). Run folders go to ``benchmarks/results/tmp/`` (not
+committed).
 
 Run: ``python benchmarks/bench_world_models.py`` (``--quick`` for a smoke run of a few minutes).
 The timings are of whatever else the machine was doing too: the script prints the load average.
@@ -39,7 +41,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -53,6 +55,9 @@ from agents.world_models.evaluation import GameEvaluator  # noqa: E402
 from agents.world_models.workers import LocalPool, WorkerSetup, make_pool  # noqa: E402
 from benchmarks.common import machine  # noqa: E402
 from pygameplayer.registry import get_spec  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: CMA-ES generations in the game per game: Half-Pong's episodes last ~20x longer.
@@ -81,6 +86,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quick", action="store_true", help="tiny budgets: a smoke run")
     p.add_argument("--out", type=Path, default=RESULTS)
+    p.add_argument(
+        "--redraw", action="store_true", help="only draw the pictures again from the CSVs in --out"
+    )
     args = p.parse_args()
     if args.quick:
         args.collect_steps, args.vae_epochs, args.mdn_epochs = 2_000, 1, 2
@@ -242,35 +250,123 @@ def time_backend(
 # ---------------------------------------------------------------------------- pictures
 
 
-def picture(game: str, histories: dict[str, dict], rows: list[dict], path: Path) -> None:
+#: The README's names for the policies compared.
+POLICY_NAMES = {
+    "random": "random",
+    "world_models": "controller on [z, h]",
+    "world_models_z_only": "on z only (no M)",
+    "world_models_dream": "trained in M's dream",
+}
+
+
+def figure(game: str, histories: dict[str, dict], rows: list[dict], stages: list[dict]) -> Figure:
+    """CMA-ES fitness of each variant (when its history is known), evaluation, time per stage."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), dpi=100)
-    for policy, history in histories.items():
-        name = policy.replace("world_models_", "").replace("world_models", "full")
-        g = np.arange(1, len(history["center"]) + 1)
-        left.plot(g, history["center"], label=f"{name}: mean parameters")
-        left.plot(g, history["best"], ":", color=left.lines[-1].get_color(), label=f"{name}: best")
-        game_scores = np.array(history["game"], dtype=float)
-        if np.isfinite(game_scores).any():
-            left.plot(g, game_scores, "o", label=f"{name}: mean parameters in the game")
-    left.set_xlabel("generation")
-    left.set_ylabel("fitness (mean return)")
-    left.set_title(f"CMA-ES on {game}")
-    left.grid(alpha=0.3)
-    left.legend(fontsize=8)
+    panels = 3 if histories else 2
+    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4.8), dpi=100, layout="constrained")
+    if histories:
+        fitness, *axes = axes
+        for policy, history in histories.items():
+            name = POLICY_NAMES.get(policy, policy)
+            g = np.arange(1, len(history["center"]) + 1)
+            (line,) = fitness.plot(g, history["center"], label=f"{name}: mean parameters")
+            colour = line.get_color()
+            fitness.plot(g, history["best"], ":", color=colour, label=f"{name}: best candidate")
+            in_game = np.array(history["game"], dtype=float)
+            if np.isfinite(in_game).any():
+                fitness.plot(g, in_game, "s", color=colour, label=f"{name}: played in the game")
+        fitness.xaxis.set_major_locator(MaxNLocator(integer=True))
+        fitness.set_xlabel("generation")
+        fitness.set_ylabel("fitness (mean return)")
+        fitness.set_title(f"CMA-ES on {game}")
+        fitness.grid(alpha=0.3)
+        fitness.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize=8)
+    evaluation, timing = axes
     key = "mean_points" if game in CRASH else "mean_return"
-    names = [r["policy"].replace("world_models_", "").replace("world_models", "full") for r in rows]
-    right.bar(names, [r[key] for r in rows], yerr=[r["stderr_return"] for r in rows])
-    right.set_ylabel(key.replace("_", " ") + f" over {rows[0]['episodes']} episodes")
-    right.set_title(f"{game}: evaluation (episodes cut at {rows[0]['cap']} steps)")
-    right.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
+    names = [POLICY_NAMES.get(r["policy"], r["policy"]) for r in rows]
+    values = [float(r[key]) for r in rows]
+    evaluation.barh(names, values, xerr=[float(r["stderr_return"]) for r in rows])
+    evaluation.invert_yaxis()
+    evaluation.set_xlabel(key.replace("_", " ") + f" over {rows[0]['episodes']} episodes")
+    evaluation.set_title(f"evaluation (episodes cut at {rows[0]['cap']} steps)")
+    evaluation.grid(alpha=0.3, axis="x")
+    labels = [_stage_label(r) for r in stages]
+    timing.barh(labels, [float(r["seconds"]) for r in stages], color="tab:gray")
+    timing.invert_yaxis()
+    timing.set_xlabel("seconds")
+    timing.set_title("time per stage")
+    timing.grid(alpha=0.3, axis="x")
+    fig.suptitle(f"World Models on {game}, 2 CPU cores")
+    return fig
+
+
+#: The controller stage of each variant, by what the controller sees or where it trains.
+CONTROLLER_STAGES = {
+    "world_models": "controller on [z, h]",
+    "world_models_z_only": "controller on z only",
+    "world_models_dream": "controller in M's dream",
+}
+
+
+def _stage_label(row: dict) -> str:
+    if row["stage"] != "controller":
+        return row["stage"]
+    return CONTROLLER_STAGES.get(row["variant"], f"controller ({row['variant']})")
+
+
+def picture(
+    game: str, histories: dict[str, dict], rows: list[dict], stages: list[dict], path: Path
+) -> None:
+    import matplotlib.pyplot as plt
+
+    fig = figure(game, histories, rows, stages)
     fig.savefig(path)
     plt.close(fig)
+
+
+def read_results(folder: Path) -> dict[str, tuple[dict, list[dict], list[dict]]]:
+    """Per game: CMA-ES histories by policy, evaluation rows and stage rows, from the CSVs."""
+
+    def rows(name: str) -> list[dict]:
+        path = folder / name
+        if not path.is_file():
+            return []
+        with open(path, newline="") as f:
+            return list(csv.DictReader(f))
+
+    games: dict[str, tuple[dict, list[dict], list[dict]]] = {}
+    for row in rows("world_models_returns.csv"):
+        games.setdefault(row["game"], ({}, [], []))[1].append(row)
+    for row in rows("world_models_stages.csv"):
+        if row["game"] in games:
+            games[row["game"]][2].append(row)
+    for row in rows("world_models_cma.csv"):
+        if row["game"] in games:
+            history = games[row["game"]][0].setdefault(
+                row["policy"], {"best": [], "center": [], "game": []}
+            )
+            for name in history:
+                history[name].append(float(row[name]))
+    return games
+
+
+def history_rows(game: str, histories: dict[str, dict]) -> list[dict[str, Any]]:
+    """The CMA-ES histories as CSV rows, so the pictures can be drawn again (``--redraw``)."""
+    return [
+        {
+            "game": game,
+            "policy": policy,
+            "generation": g + 1,
+            **{name: history[name][g] for name in ("best", "center", "game")},
+        }
+        for policy, history in histories.items()
+        for g in range(len(history["center"]))
+    ]
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -285,13 +381,18 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     args = parse_args()
+    if args.redraw:
+        for game, (histories, rows, stages) in read_results(args.out).items():
+            picture(game, histories, rows, stages, args.out / f"world_models_{game}.png")
+            print(f"wrote {args.out / f'world_models_{game}.png'}")
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     runs = args.out / "tmp" / "world_models"
     shutil.rmtree(runs, ignore_errors=True)
     print(f"machine: {machine()}")
     print(f"load average at start: {os.getloadavg()} (the 2 cores are shared with other jobs)")
     began = time.perf_counter()
-    returns_rows, stage_rows, scaling_rows = [], [], []
+    returns_rows, stage_rows, scaling_rows, cma_rows = [], [], [], []
     for game in args.games:
         options = {
             "collect_steps": args.collect_steps,
@@ -374,7 +475,9 @@ def main() -> None:
             measured = [(d, g) for d, g in zip(h["center"], h["game"]) if np.isfinite(g)]
             pairs = ", ".join(f"{d:.2f} -> {g:.2f}" for d, g in measured)
             print(f"  dream fitness -> the same controller in the game (every few gens): {pairs}")
-        picture(game, histories, rows, args.out / f"world_models_{game}.png")
+        stages = [r for r in stage_rows if r["game"] == game]
+        picture(game, histories, rows, stages, args.out / f"world_models_{game}.png")
+        cma_rows += history_rows(game, histories)
 
         # 5. scaling, on the first game only (its trained controller, identical work)
         if game == args.games[0]:
@@ -391,6 +494,7 @@ def main() -> None:
                 )
     write_csv(args.out / "world_models_returns.csv", returns_rows)
     write_csv(args.out / "world_models_stages.csv", stage_rows)
+    write_csv(args.out / "world_models_cma.csv", cma_rows)
     if scaling_rows:
         write_csv(args.out / "world_models_scaling.csv", scaling_rows)
     print(f"\nload average at the end: {os.getloadavg()}")

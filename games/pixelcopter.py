@@ -1,5 +1,8 @@
 """Pixelcopter: fly a copter through a wavy cave, around blocks. Hold Up (or W, or Space) to climb.
 
+Each round waits, the copter hovering at the start, until a key is pressed; a crash ends the
+round, and after a moment the next one waits for a key. Close the window to stop.
+
 A remake of the PyGame Learning Environment's Pixelcopter (ple/games/pixelcopter.py), with the
 same screen size, geometry and speeds, so that results on the two compare:
 
@@ -53,6 +56,8 @@ SCROLL_SPEED = 0.4
 GRAVITY = 1.08
 THRUST = -10.5  # replaces gravity while the key is held
 DRAG = 0.99  # fraction of velocity kept per 1/30 s
+
+CRASH_PAUSE_MS = 800  # the crash stays on screen this long before the next round
 
 BLACK = (0, 0, 0)
 WHITE = (255, 255, 255)
@@ -194,14 +199,44 @@ def next_block(copter, scroll):
     return min(ahead, key=lambda b: b.x) if ahead else None
 
 
-def main(size=SIZE):
-    """Fly until the copter crashes or the window is closed; ``size`` is the screen's side."""
-    global score, lives, copter, cave, blocks, scroll
-    pygame.init()
-    screen = pygame.display.set_mode((size, size))
-    pygame.display.set_caption("Pixelcopter")
-    clock = pygame.time.Clock()
+def wait_for_key(screen, clock):
+    """Keep showing the screen until a key is pressed; False if the window is closed instead."""
+    while True:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                return False
+            if event.type == pygame.KEYDOWN:
+                return True
+        pygame.display.flip()
+        clock.tick(FPS)
 
+
+def show_crash(clock):
+    """Leave the crash on screen for a moment; False if the window is closed meanwhile."""
+    shown_ms = 0
+    while shown_ms < CRASH_PAUSE_MS:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                return False
+        pygame.display.flip()
+        shown_ms += clock.tick(FPS)
+    return True
+
+
+def draw(screen):
+    """The cave, the blocks and the copter where they are now."""
+    cave.draw(screen, scroll)
+    for block in blocks:
+        block.draw(screen, scroll)
+    copter.draw(screen)
+
+
+def fly(screen, clock, size):
+    """One round, one life: wait for a key, then fly until the copter crashes.
+
+    Returns True after a crash, False if the window was closed.
+    """
+    global score, lives, copter, cave, blocks, scroll
     score, lives = 0, 1
     copter = Copter(size)
     cave = Cave(size)
@@ -209,14 +244,16 @@ def main(size=SIZE):
     blocks = [Block(size, 0.0)]
     scroll = 0.0
     speed = SCROLL_SPEED * size
-    ticks = 0  # game time so far, ms
+    draw(screen)
+    if not wait_for_key(screen, clock):
+        return False
+    ticks = 0  # game time flown so far, ms
     steps = 0  # physics steps done so far
 
     while True:
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
-                pygame.quit()
-                return
+                return False
 
         keys = pygame.key.get_pressed()
         climbing = keys[pygame.K_UP] or keys[pygame.K_w] or keys[pygame.K_SPACE]
@@ -240,14 +277,22 @@ def main(size=SIZE):
                 del blocks[0]
             score += cave.drop_passed(scroll)
 
-        cave.draw(screen, scroll)
-        for block in blocks:
-            block.draw(screen, scroll)
-        copter.draw(screen)
+        draw(screen)
         pygame.display.flip()
         if lives == 0:
-            return
+            return True
         ticks += clock.tick(FPS)
+
+
+def main(size=SIZE):
+    """Play round after round until the window is closed; ``size`` is the screen's side."""
+    pygame.init()
+    screen = pygame.display.set_mode((size, size))
+    pygame.display.set_caption("Pixelcopter")
+    clock = pygame.time.Clock()
+    while fly(screen, clock, size) and show_crash(clock):
+        pass
+    pygame.quit()
 
 
 if __name__ == "__main__":

@@ -57,3 +57,6 @@ __all__ = [
 ]
 
 from pygameplayer import bundled  # noqa: E402,F401 - registers the bundled games
+from pygameplayer.registry import load_plugins  # noqa: E402
+
+load_plugins()  # games of installed packages (the "pygameplayer.games" entry-point group)

@@ -93,14 +93,22 @@ def _copter_state(game: types.ModuleType) -> list[float]:
     ]
 
 
+def _crashed(lives: int) -> bool:
+    """Pixelcopter's one life is gone (the crash frame; the game then starts a new round)."""
+    return lives <= 0
+
+
 # PLE's rewards: +1 per block passed and per cave segment gone off screen (the game's score),
-# and its "loss" reward of -5 when the one life is lost.
+# and its "loss" reward of -5 when the one life is lost. An episode is one round, as in PLE: the
+# key press that starts the round is part of reset, and the crash ends the episode.
 register_game(
     "pixelcopter",
     entry="games.pixelcopter:main",
     actions={"noop": [], "up": ["K_UP"]},
     reward=hooks.variable_delta("games.pixelcopter:score")
     + hooks.variable_delta("games.pixelcopter:lives", scale=5.0),
+    terminate=hooks.when("games.pixelcopter:lives", _crashed),
+    intro=("up",),
     state=computed_state("games.pixelcopter", _copter_state, 7),
     state_bounds=(-1000.0, 1000.0),
     fps=30,

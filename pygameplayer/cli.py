@@ -1,14 +1,19 @@
-"""The command line: ``python -m pygameplayer list | play GAME | run GAME --agent NAME``."""
+"""The command line: ``python -m pygameplayer list | play | run | watch | options``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from pygameplayer.errors import PygamePlayerError
-from pygameplayer.registry import get_spec, list_games
+from pygameplayer.registry import get_spec, import_games, list_games, source_of
+
+GAME_HELP = "game name (see `list`), or MODULE:GAME to import the module that registers it"
+SCALE_HELP = "enlarge the window by this whole factor (default: to at least 480 pixels tall)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,20 +23,66 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run unmodified PyGame games as Gymnasium environments, with agents.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import MODULE first, for the games it registers (repeatable; the current folder "
+        "is searched)",
+    )
 
-    p = sub.add_parser("list", help="list the registered games and the available agents")
+    p = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list the registered games and the available agents",
+        description="List every registered game (its Gymnasium id, actions, and where it comes "
+        "from: a module that registers it, or an installed package) and every agent.",
+    )
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("play", help="play a game yourself in a window; its reward hooks report")
-    p.add_argument("game", help="game name (see `list`)")
-    p.add_argument("--seed", type=int, default=0, help="seed for the game's random numbers")
+    p = sub.add_parser(
+        "play",
+        parents=[common],
+        help="play a game yourself in a window; its reward hooks report",
+        description="Play a game in a real window, the way an agent plays it: each episode "
+        "waits on its first frame for a key; the rewards the game's hooks give are printed as "
+        "they happen, and each episode's return when it ends. Esc or closing the window quits.",
+    )
+    p.add_argument("game", help=GAME_HELP)
+    p.add_argument("--seed", type=int, default=0, help="seed of the first episode (default 0)")
     p.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    p.add_argument("--scale", type=int, default=None, metavar="N", help=SCALE_HELP)
     p.set_defaults(func=cmd_play)
 
-    p = sub.add_parser("run", help="train or evaluate an agent on a game (a run folder per run)")
-    p.add_argument("game", help="game name (see `list`)")
+    p = sub.add_parser(
+        "options",
+        parents=[common],
+        help="list an agent's options (for --set and --config) with their defaults",
+        description="Every option of an agent: its type, its default, the agent's own default "
+        "for each game where that differs, and what it does.",
+    )
+    p.add_argument("agent", help="agent name (see `list`)")
+    p.set_defaults(func=cmd_options)
+
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help="train or evaluate an agent on a game (a run folder per run)",
+        description="Train (or resume, or evaluate) an agent on a game; everything goes into "
+        "one run folder. The agent's options: `python -m pygameplayer options AGENT`.",
+    )
+    p.add_argument("game", help=GAME_HELP)
     p.add_argument("--agent", default="random", help="agent name (see `list`); default random")
-    p.add_argument("--steps", type=int, default=None, help="env steps to train for")
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="env steps to train for (default: the agent's budget for the game, its "
+        "total_steps option: see `options AGENT`)",
+    )
     p.add_argument("--episodes", type=int, default=None, help="stop after this many episodes")
     p.add_argument("--seed", type=int, default=0, help="seed for the envs and the agent")
     p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda, cuda:N")
@@ -57,24 +108,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", dest="config_file", metavar="FILE", help="agent options (TOML/JSON)")
     p.add_argument("--runs-dir", default="runs", help="where run folders go (default ./runs)")
-    p.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
-    p.add_argument("--eval-episodes", type=int, default=5, help="episodes per evaluation")
-    p.add_argument("--checkpoint-every", type=int, default=50_000, help="steps between checkpoints")
+    p.add_argument(
+        "--eval-every",
+        type=int,
+        default=None,
+        help="steps between evaluations (default: a tenth of the budget when it is 50,000 "
+        "steps or more, else 0: only the evaluation at the end)",
+    )
+    p.add_argument(
+        "--eval-episodes", type=int, default=5, help="episodes per evaluation (default 5)"
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=50_000,
+        help="steps between checkpoints (default 50,000; one is always written at the end)",
+    )
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("watch", help="watch a trained agent play in a window, in real time")
+    p = sub.add_parser(
+        "watch",
+        parents=[common],
+        help="watch a trained agent play in a window, in real time",
+        description="Load a run's latest checkpoint (or --checkpoint) and show the agent "
+        "playing its game in a real window, in real time; each episode's return is printed.",
+    )
     p.add_argument("run_dir", help="a run folder (runs/<game>-<agent>-<time>)")
-    p.add_argument("--episodes", type=int, default=5, help="episodes to show")
+    p.add_argument("--episodes", type=int, default=5, help="episodes to show (default 5)")
     p.add_argument("--checkpoint", default=None, help="a checkpoint file instead of latest.pt")
-    p.add_argument("--seed", type=int, default=0, help="seed of the first episode")
+    p.add_argument("--seed", type=int, default=0, help="seed of the first episode (default 0)")
+    p.add_argument("--scale", type=int, default=None, metavar="N", help=SCALE_HELP)
     p.set_defaults(func=cmd_watch)
     return parser
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print games and agents."""
+    """Print games (with where each comes from) and agents."""
     from agents import available
 
     print("games:")
@@ -82,6 +153,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         actions = ", ".join(spec.action_table.names)
         print(f"  {spec.name:<14} {spec.env_id:<28} {spec.description}")
         print(f"  {'':<14} actions: {actions}")
+        print(f"  {'':<14} from: {source_of(spec)}")
     print("agents:")
     for name, (_, description) in sorted(available().items()):
         print(f"  {name:<14} {description}")
@@ -93,8 +165,43 @@ def cmd_play(args: argparse.Namespace) -> int:
     from pygameplayer.play import play
 
     spec = get_spec(args.game)
-    print(f"playing {spec.name}: keys {_keys_help(spec)}; close the window to stop")
-    play(spec, seed=args.seed, max_frames=args.max_frames)
+    print(f"playing {spec.name}: keys {_keys_help(spec)}; Esc or closing the window quits")
+    play(spec, seed=args.seed, max_frames=args.max_frames, scale=_scale(args.scale))
+    return 0
+
+
+def _scale(scale: int | None) -> int | None:
+    if scale is not None and scale < 1:
+        raise PygamePlayerError(f"--scale must be a whole number of at least 1, got {scale}")
+    return scale
+
+
+def cmd_options(args: argparse.Namespace) -> int:
+    """Print every option of an agent, with its type, defaults and docstring."""
+    from agents import agent_class
+    from agents.config import describe_options
+
+    agent = agent_class(args.agent)
+    print(f"options of agent {args.agent!r}, for --set NAME=VALUE or a --config file (TOML, JSON);")
+    print("where a game has a default of its own, it replaces the default for that game")
+    for option in describe_options(agent.config_class, agent.game_defaults):
+        print(f"\n  {option.name} ({option.kind}, default {option.default!r})")
+        if option.per_game:
+            games = ", ".join(f"{game} {value!r}" for game, value in option.per_game.items())
+            print(
+                textwrap.fill(
+                    f"per game: {games}", 96, initial_indent=" " * 6, subsequent_indent=" " * 6
+                )
+            )
+        if option.doc:
+            print(
+                textwrap.fill(
+                    option.doc.replace("``", ""),
+                    96,
+                    initial_indent=" " * 6,
+                    subsequent_indent=" " * 6,
+                )
+            )
     return 0
 
 
@@ -115,7 +222,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _check_ray_option(args.agent)
         args.overrides.insert(0, f"ray_address={args.ray}")
     options = runner.RunOptions(
-        **{k: v for k, v in vars(args).items() if k not in ("command", "func", "ray")}
+        **{k: v for k, v in vars(args).items() if k not in ("command", "func", "ray", "imports")}
     )
     if options.eval_only:
         runner.evaluate(options)
@@ -139,7 +246,7 @@ def _check_ray_option(agent: str) -> None:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Show a trained agent playing."""
-    _runner().watch(args.run_dir, args.episodes, args.checkpoint, args.seed)
+    _runner().watch(args.run_dir, args.episodes, args.checkpoint, args.seed, _scale(args.scale))
     return 0
 
 
@@ -158,7 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m pygameplayer``; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` does, for --import and MODULE:GAME
     try:
+        for module in args.imports:
+            import_games(module)
         return int(args.func(args))
     except PygamePlayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -166,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a command that stopped reading (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Headless, nobody sees a window, so each game gets a surface of its own from ``se
 size it asked for, in the pixel format SDL gives a real window (32-bit, no alpha): any number of
 games can draw at once, and flags that need a real screen (``SCALED``, ``FULLSCREEN``,
 ``RESIZABLE``) just give a surface of the asked size. ``(0, 0)`` gives the desktop's size, as on a
-real display. With a real window (a person watching) the display is PyGame's own.
+real display. With a real window (a person watching or playing) the game draws on a surface of its
+own size too, shown enlarged in PyGame's window (:mod:`pygameplayer.window`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pygame
+
+from pygameplayer.window import ScaledWindow
 
 #: What a desktop's SDL posts when a window opens and gets the focus (measured on X11).
 WINDOW_OPENED = (
@@ -23,7 +26,19 @@ WINDOW_OPENED = (
     (pygame.WINDOWFOCUSGAINED, {"window": None}),
 )
 DEFAULT_CAPTION = "pygame window"
-_real_info, _real_get_surface = pygame.display.Info, pygame.display.get_surface
+_real_info = pygame.display.Info
+_real_flip, _real_update = pygame.display.flip, pygame.display.update
+
+
+def _asked_size(size: Sequence[int]) -> tuple[int, int]:
+    """The size ``set_mode`` gives: as asked, the desktop's where a side is zero."""
+    width, height = (int(size[0]), int(size[1])) if size else (0, 0)
+    if width < 0 or height < 0:
+        raise pygame.error("Cannot set negative sized display mode")
+    if not width or not height:
+        desktop = pygame.display.get_desktop_sizes()[0]
+        width, height = width or desktop[0], height or desktop[1]
+    return width, height
 
 
 class VideoInfo:
@@ -48,18 +63,21 @@ class GameDisplay:
     """The display one game sees.
 
     Args:
-        headless: draw on a surface of the game's own (no window); otherwise PyGame's display.
         post: puts a window event on the game's queue.
+        window: the real window to show the game in; ``None``: headless, a surface of its own.
     """
 
-    def __init__(self, headless: bool, post: Callable[[pygame.event.Event], Any]) -> None:
-        self.headless = headless
+    def __init__(
+        self, post: Callable[[pygame.event.Event], Any], window: ScaledWindow | None = None
+    ) -> None:
         self._post = post
+        self.window = window
+        self.headless = window is None
         self.begin()
 
     def begin(self) -> None:
         """A fresh start of the game: no window yet."""
-        self.surface: pygame.Surface | None = None
+        self.surface: pygame.Surface | None = None  #: what the game draws on
         self.flags = 0
         self.caption: tuple[str, ...] = ()
         self.icon: pygame.Surface | None = None
@@ -67,32 +85,47 @@ class GameDisplay:
         self.cursor_visible = True
 
     def get_surface(self) -> pygame.Surface | None:
-        """The surface the game draws on (headless: its own; otherwise PyGame's display)."""
-        return self.surface if self.headless else _real_get_surface()
-
-    # ------------------------------------------------------------------ headless answers
+        """``display.get_surface()``: the surface the game draws on."""
+        return self.surface
 
     def set_mode(
-        self, size: Sequence[int] = (0, 0), flags: int = 0, depth: int = 0, *args: Any, **kw: Any
+        self, real_set_mode: Callable[..., pygame.Surface], *args: Any, **kw: Any
     ) -> pygame.Surface:
-        """A surface of the asked size (the desktop's for zeros) in a real window's format."""
-        width, height = (int(size[0]), int(size[1])) if size else (0, 0)
-        if width < 0 or height < 0:
-            raise pygame.error("Cannot set negative sized display mode")
-        if not width or not height:
-            desktop = pygame.display.get_desktop_sizes()[0]
-            width, height = width or desktop[0], height or desktop[1]
+        """A surface of the asked size (the desktop's for zeros) in a real window's format.
+
+        Takes ``set_mode``'s own arguments; ``real_set_mode`` is PyGame's, which opens the real
+        window when there is one.
+        """
+        size = kw.get("size", args[0] if args else (0, 0))
+        flags = kw.get("flags", args[1] if len(args) > 1 else 0)
         opened = self.surface is None
-        if not opened and self.surface.get_size() != (width, height):
+        if self.window is not None:
+            surface = self.window.open(real_set_mode, *args, **kw)
+        else:
+            surface = pygame.Surface(_asked_size(size), 0, 32)
+        if not opened and self.surface.get_size() != surface.get_size():
+            width, height = surface.get_size()
             self._post_event(pygame.WINDOWSIZECHANGED, {"x": width, "y": height, "window": None})
-        self.surface = pygame.Surface((width, height), 0, 32)
+        self.surface = surface
         self.flags = int(flags)
         if not self.caption:
             self.caption = (DEFAULT_CAPTION, DEFAULT_CAPTION)
         if opened:
             for kind, attributes in WINDOW_OPENED:
                 self._post_event(kind, attributes)
-        return self.surface
+        return surface
+
+    def show(self, *update_args: Any, **update_kwargs: Any) -> None:
+        """Put what the game drew on the real window (nothing to do headless)."""
+        window = self.window
+        if window is None:
+            return
+        if window.enlarged:
+            window.present(_real_flip)
+        elif update_args or update_kwargs:
+            _real_update(*update_args, **update_kwargs)
+        else:
+            _real_flip()
 
     def window_size(self) -> tuple[int, int]:
         """``display.get_window_size()``.

@@ -22,6 +22,7 @@ from pygameplayer.hooks import Binding, GameView
 from pygameplayer.registry import get_spec
 from pygameplayer.session import GameSession
 from pygameplayer.spec import GameSpec
+from pygameplayer.window import check_scale
 
 OBS_TYPES = ("rgb", "grayscale", "state")
 
@@ -40,6 +41,8 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             the last frame is captured.
         resize: resize filter, ``"nearest"`` (fastest), ``"area"`` or ``"linear"``.
         fps: override the spec's frame rate (game time per frame = 1000 / fps ms).
+        window_scale: ``"human"`` only: show the game enlarged by this whole factor (``None``:
+            enough to make the window at least 480 pixels tall). Observations keep the game's size.
     """
 
     metadata: dict[str, Any] = {"render_modes": ["human", "rgb_array"], "render_fps": 60}
@@ -53,6 +56,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         frameskip: int = 1,
         resize: str = "nearest",
         fps: float | None = None,
+        window_scale: int | None = None,
     ) -> None:
         self.game = get_spec(game)
         if render_mode not in (None, "human", "rgb_array"):
@@ -93,6 +97,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             fps=self.fps,
             realtime=human,
             headless=not human,
+            window_scale=check_scale(window_scale),
         )
         self._display = self.session.side.display
         try:
@@ -193,9 +198,13 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self.session.open()
         self.session.start(game_seed, self._bind_hooks)
         self._running = True
+        # one frame per intro action, whatever the frameskip: they get past a title screen, and
+        # the game's first frame after them is the first the agent sees
         for name in self.game.intro:
-            _, _, terminated, _, _ = self.step(self.game.action_table.index(name))
-            if terminated:
+            action = self._actions[self.game.action_table.index(name)]
+            self.session.inputs.apply(action)
+            message = self.session.resume()
+            if type(message) is Ended or any(t() for t in self._terminate):
                 self._running = False
                 raise ResetNeeded(f"game {self.game.name!r} ended during its intro actions")
         # first reads: variable_delta takes its baseline, and every hook's targets are checked now
@@ -231,8 +240,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
                 return state
             out[...] = state
             return out
-        display = self._display
-        surface = display.surface if display.headless else display.get_surface()
+        surface = self._display.surface
         assert surface is not None
         return self._grabber.grab(surface, out)
 

@@ -20,8 +20,9 @@ from pygameplayer.eventqueue import EventQueue
 from pygameplayer.gametime import GameTime
 from pygameplayer.inputs import InputDevice
 from pygameplayer.modules import GameModules
-from pygameplayer.pacing import FRAME, FramePacer
+from pygameplayer.pacing import FramePacer
 from pygameplayer.randomness import GameRandomness
+from pygameplayer.window import ScaledWindow
 
 #: The first type ``pygame.event.custom_type()`` gives in a fresh process.
 FIRST_CUSTOM_TYPE = pygame.USEREVENT + 1
@@ -43,10 +44,9 @@ class GameSide:
         name: the game's name, for messages.
         to_env: hands a message to the environment and returns when the game is resumed.
         fps: a fixed frame rate (``None``: the rate the game asks ``Clock.tick`` for, else 60).
-        virtual: game time is virtual (training); otherwise it is the wall clock (a person).
-        headless: the game draws on a surface of its own instead of a window.
-        owns_input: input and time come from the harness; ``False`` when a person plays and only
-            the frames are watched.
+        virtual: game time is virtual (training, or a person playing frame by frame); otherwise
+            it is the wall clock (a person watching an agent).
+        window: the real window the game is shown in; ``None``: headless.
     """
 
     def __init__(
@@ -56,16 +56,15 @@ class GameSide:
         *,
         fps: float | None = None,
         virtual: bool = True,
-        headless: bool = True,
-        owns_input: bool = True,
+        window: ScaledWindow | None = None,
     ) -> None:
         self.name = name
-        self.virtual, self.headless, self.owns_input = virtual, headless, owns_input
+        self.virtual, self.headless = virtual, window is None
         self.fixed_fps = fps
         self.queue = EventQueue()
         self.time = GameTime(virtual, self.queue.post)
         self.inputs = InputDevice(self.queue.post, self.time.now_ms)
-        self.display = GameDisplay(headless, self.queue.post)
+        self.display = GameDisplay(self.queue.post, window)
         self.audio = GameAudio(self.time.now_ms)
         self.random = GameRandomness()
         self._to_env = to_env
@@ -76,7 +75,7 @@ class GameSide:
         self._next_custom_type = FIRST_CUSTOM_TYPE
         # the calls the patches make most, bound once: a read or a display update of the game
         self.read: Callable[[], None] = self.pacer.read
-        self.drawn: Callable[[], None] = self.pacer.drawn if owns_input else self._person_drew
+        self.drawn: Callable[[], None] = self.pacer.drawn
         self.begin(0)
 
     def begin(self, seed: int) -> None:
@@ -148,10 +147,6 @@ class GameSide:
         if not self._waiting:
             self._pace_real_time()
         self._to_env(message)
-
-    def _person_drew(self) -> None:
-        """A person plays: every display update is a frame to watch."""
-        self._to_env(FRAME)
 
     def _pace_real_time(self) -> None:
         """A person is watching a game that never waits: show it at its frame rate."""

@@ -110,6 +110,10 @@ class RewardHook(Hook):
     def __neg__(self) -> RewardHook:
         return _Scaled(self, -1.0)
 
+    def terms(self) -> list[tuple[RewardHook, float]]:
+        """This reward as a sum of simple hooks times factors, to report each one separately."""
+        return [(self, 1.0)]
+
 
 class _Constant(RewardHook):
     def __init__(self, value: float) -> None:
@@ -139,6 +143,9 @@ class _Sum(RewardHook):
             return Binding(lambda: first() + second(), release)
         return Binding(lambda: sum(r() for r in reads), release)
 
+    def terms(self) -> list[tuple[RewardHook, float]]:
+        return [term for part in self.parts for term in part.terms()]
+
     def __repr__(self) -> str:
         return " + ".join(repr(p) for p in self.parts)
 
@@ -151,6 +158,9 @@ class _Scaled(RewardHook):
         bound = self.inner.bind(game)
         read, factor = bound.read, self.factor
         return Binding(lambda: factor * read(), bound.release)
+
+    def terms(self) -> list[tuple[RewardHook, float]]:
+        return [(hook, factor * self.factor) for hook, factor in self.inner.terms()]
 
     def __repr__(self) -> str:
         return f"{self.factor!r} * ({self.inner!r})"

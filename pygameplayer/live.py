@@ -49,10 +49,13 @@ class LiveSet:
         self.sessions: list[Any] = []
         self._abandoned: list[object] = []
         self._first: Callable[[], None] = lambda: None
-        self._last: Callable[[], None] = lambda: None
+        self._last: Callable[..., None] = lambda forked=False: None
 
-    def on_first_and_last(self, first: Callable[[], None], last: Callable[[], None]) -> None:
-        """What to do when the first session opens and when the last one closes."""
+    def on_first_and_last(self, first: Callable[[], None], last: Callable[..., None]) -> None:
+        """What to do when the first session opens and when the last one closes.
+
+        ``last`` is called with ``forked=True`` in a child forked while sessions were live.
+        """
         self._first, self._last = first, last
 
     def add(self, session: Any) -> None:
@@ -78,7 +81,7 @@ class LiveSet:
         for session in sessions:
             session.forget()
         if sessions:
-            self._last()
+            self._last(forked=True)
 
 
 LIVE = LiveSet()

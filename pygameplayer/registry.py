@@ -1,15 +1,32 @@
-"""The registry of games: ``register_game`` adds one (and its Gymnasium id), ``make`` builds it."""
+"""The registry of games: ``register_game`` adds one (and its Gymnasium id), ``make`` builds it.
+
+Games come from three places, and the registry remembers which for each (``python -m pygameplayer
+list`` shows it): code that calls :func:`register_game` (the bundled games, a script, a module
+named by ``--import``); installed packages, through the ``pygameplayer.games`` entry-point group
+(``name = "package.module:SPEC"``, a :class:`GameSpec`), loaded when pygameplayer is imported; and
+a ``"module:game"`` name, which imports the module first (as Gymnasium's ``"module:EnvId"``).
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+import traceback
+import warnings
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import gymnasium as gym
 
-from pygameplayer.errors import UnknownGame, did_you_mean
+from pygameplayer.errors import PygamePlayerError, UnknownGame, did_you_mean
 from pygameplayer.spec import GameSpec
 
+#: Installed packages list their games in this entry-point group.
+ENTRY_POINT_GROUP = "pygameplayer.games"
+
 _GAMES: dict[str, GameSpec] = {}
+_SOURCES: dict[str, str] = {}  #: lookup key -> where the game was registered
+_BROKEN: dict[str, str] = {}  #: lookup key -> why a package's game could not be loaded
 
 
 def _key(name: str) -> str:
@@ -35,9 +52,15 @@ def register_game(name: str, entry: str, actions: Any, **fields: Any) -> GameSpe
     return add_spec(spec)
 
 
-def add_spec(spec: GameSpec) -> GameSpec:
-    """Register an already built :class:`GameSpec`."""
-    _GAMES[_key(spec.name)] = spec
+def add_spec(spec: GameSpec, source: str | None = None) -> GameSpec:
+    """Register an already built :class:`GameSpec`.
+
+    ``source`` says where the game comes from (default: the module that calls this).
+    """
+    key = _key(spec.name)
+    _GAMES[key] = spec
+    _SOURCES[key] = source or _calling_module()
+    _BROKEN.pop(key, None)
     assert spec.env_id is not None
     if spec.env_id in gym.registry:
         del gym.registry[spec.env_id]
@@ -54,27 +77,109 @@ def add_spec(spec: GameSpec) -> GameSpec:
 
 
 def get_spec(name: str | GameSpec) -> GameSpec:
-    """Look a game up by short name or Gymnasium id (case-insensitive)."""
+    """Look a game up by short name or Gymnasium id (case-insensitive).
+
+    ``"module:game"`` imports ``module`` first, for modules that register games when imported.
+    """
     if isinstance(name, GameSpec):
         return name
+    module, colon, game = str(name).rpartition(":")
+    if colon:
+        import_games(module)
+        name = game
     key = _key(str(name))
     if key in _GAMES:
         return _GAMES[key]
     for spec in _GAMES.values():
         if spec.env_id and _key(spec.env_id) == key:
             return spec
+    if key in _BROKEN:
+        raise UnknownGame(_BROKEN[key])
     known = sorted(spec.name for spec in _GAMES.values())
     raise UnknownGame(
         f"no game named {name!r}."
         + did_you_mean(str(name), known)
         + f" Known games: {', '.join(known)}."
-        " Register your own with pygameplayer.register_game()."
+        " Register your own with pygameplayer.register_game(); on the command line, name the "
+        "module that registers it with --import MODULE (or the game as MODULE:GAME)."
     )
 
 
 def list_games() -> list[GameSpec]:
     """All registered games, sorted by name."""
     return [_GAMES[k] for k in sorted(_GAMES)]
+
+
+def source_of(spec: GameSpec) -> str:
+    """Where a registered game comes from: the registering module, or the installed package."""
+    return _SOURCES.get(_key(spec.name), "unknown")
+
+
+def import_games(module: str) -> None:
+    """Import ``module`` for the games it registers (``--import MODULE`` on the command line)."""
+    if module in sys.modules:
+        return
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (module + ".").startswith(exc.name + "."):
+            raise UnknownGame(
+                f"cannot import {module!r} to find its games: no module named {exc.name!r}. "
+                "Name it as you would in an import statement, from the folder that holds it "
+                "(the current folder is searched), or install its package."
+            ) from None
+        raise PygamePlayerError(_import_failure(module, exc)) from None
+    except Exception as exc:
+        raise PygamePlayerError(_import_failure(module, exc)) from None
+
+
+def _import_failure(module: str, exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1:]
+    at = f" (at {where[0].filename}:{where[0].lineno})" if where else ""
+    return f"importing {module!r} for its games failed: {type(exc).__name__}: {exc}{at}"
+
+
+def load_plugins() -> None:
+    """Register the games installed packages list in the ``pygameplayer.games`` group.
+
+    A game that cannot be loaded is a warning here, and an error naming the cause when asked for.
+    A package may not replace a game already registered under the same name.
+    """
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        problem = _load_plugin(entry_point)
+        if problem:
+            _BROKEN.setdefault(_key(entry_point.name), problem)
+            warnings.warn(problem, RuntimeWarning, stacklevel=2)
+
+
+def _load_plugin(entry_point: EntryPoint) -> str:
+    """Register one package's game; return what went wrong, if anything."""
+    package = entry_point.dist.name if entry_point.dist else "an unknown package"
+    what = f"game {entry_point.name!r} of package {package} ({entry_point.value})"
+    try:
+        spec = entry_point.load()
+    except Exception as exc:
+        return f"{what} cannot be loaded ({type(exc).__name__}: {exc}): reinstall or fix it."
+    if not isinstance(spec, GameSpec):
+        return f"{what} is a {type(spec).__name__}, not a pygameplayer.GameSpec."
+    key = _key(spec.name)
+    if key != _key(entry_point.name):
+        return f"{what} is named {spec.name!r}: the entry point's name must be the game's name."
+    if key in _GAMES and _GAMES[key] is not spec:
+        return (
+            f"{what} is not registered: {spec.name!r} is already taken by a game from "
+            f"{_SOURCES[key]}."
+        )
+    add_spec(spec, source=f"package {package} ({entry_point.value})")
+    return ""
+
+
+def _calling_module() -> str:
+    """The module whose code called into the registry."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", "unknown") if frame is not None else "unknown"
 
 
 def make_vec(

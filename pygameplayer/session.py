@@ -38,6 +38,7 @@ from pygameplayer.live import LIVE, GameGreenlet, getcurrent
 from pygameplayer.modules import GameModules
 from pygameplayer.pacing import FRAME, IDLE
 from pygameplayer.sandbox import Sandbox
+from pygameplayer.window import ScaledWindow
 
 __all__ = ["FRAME", "IDLE", "READY", "Ended", "GameSession"]
 
@@ -59,10 +60,14 @@ class GameSession:
         name: the game's name, for messages.
         fps: force this frame rate (virtual ms per frame = 1000 / fps); ``None`` follows the rate
             the game asks ``Clock.tick`` for.
-        realtime: run on the wall clock and pace frames (a person watching) instead of virtual time.
+        realtime: run on the wall clock and pace frames (a person watching an agent) instead of
+            virtual time; the session then also answers the window's close button. Without it a
+            real window's events are left to the caller (a person playing: their keys).
         headless: draw on a surface of the game's own, no window (SDL's dummy drivers).
-        passthrough: a person plays: input and time are PyGame's own, only frames are observed.
         stall_frames: frames a game may run without ever drawing before :class:`GameStalled`.
+        window_scale: with a real window (not headless), show the game enlarged by this whole
+            factor; ``None`` picks one (see :mod:`pygameplayer.window`). The game's own surface,
+            and so every observation, keeps the size the game asked for.
     """
 
     def __init__(
@@ -73,23 +78,22 @@ class GameSession:
         fps: float | None = None,
         realtime: bool = False,
         headless: bool = True,
-        passthrough: bool = False,
         stall_frames: int = 3000,
+        window_scale: int | None = None,
     ) -> None:
         self.entry = entry
         self.name = name
         self.headless = headless
-        self.passthrough = passthrough
-        self._window = not headless and not passthrough  # the harness watches its events
+        self._window = realtime and not headless  # the harness answers the window's close button
         self.stall_frames = stall_frames
         self.side = GameSide(
             name,
             self._to_env,
             fps=fps,
-            virtual=not (realtime or passthrough),
-            headless=headless,
-            owns_input=not passthrough,
+            virtual=not realtime,
+            window=None if headless else ScaledWindow(window_scale),
         )
+        self.window = self.side.display.window
         self.inputs = self.side.inputs  #: the game's virtual keyboard and mouse
         self.time = self.side.time  #: the game's clock
         self.main_module: types.ModuleType | None = None

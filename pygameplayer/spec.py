@@ -28,8 +28,8 @@ class GameSpec:
         fps: frames per second of game time; ``None`` follows the game's own ``Clock.tick`` rate.
         screen_size: the game's window size, if known (saves a probe run when the env is made).
         max_episode_steps: truncate episodes after this many steps (``TimeLimit``).
-        intro: action names performed during ``reset()`` before the first observation (to get
-            past a "press any key" screen).
+        intro: action names performed during ``reset()`` before the first observation, one
+            frame each (to get past a "press any key" screen).
         env_id: the Gymnasium id; defaults to ``pygameplayer/<name>``.
         description: one line for ``python -m pygameplayer list``.
         policy: optional scripted reference policy, ``"module:function"`` or a callable taking

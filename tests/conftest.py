@@ -10,7 +10,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from testkit import KEYS
 
-_ENV_ARGS = ("render_mode", "obs_type", "size", "frameskip", "resize", "fps")
+_ENV_ARGS = ("render_mode", "obs_type", "size", "frameskip", "resize", "fps", "window_scale")
 _names = itertools.count()
 
 

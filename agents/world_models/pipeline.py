@@ -204,13 +204,16 @@ class Pipeline:
                 i = missing[j]
                 save_npz(chunk_path(self.rollouts, i), arrays)
                 episodes = Episodes.from_arrays(arrays)
-                agent.num_steps += episodes.num_steps
                 agent.progress.chunks.append(i)
-                bar.update(1)
-                self.callback.on_checkpoint(agent)
                 starts = episodes.step_offsets
                 returns = np.add.reduceat(episodes.rewards, starts) if len(starts) else []
-                if not self._keep_going(episode_infos(np.asarray(returns), episodes.lengths)):
+                go_on = True
+                for ret, length in zip(returns, episodes.lengths):  # each at its own step
+                    agent.num_steps += int(length)
+                    go_on = self._keep_going(episode_infos(np.asarray(ret), length)) and go_on
+                bar.update(1)
+                self.callback.on_checkpoint(agent)
+                if not go_on:
                     return False
         finally:
             pool.close()
@@ -272,17 +275,20 @@ class Pipeline:
             unit="batch",
         )
         window: list[list[float]] = []
+        shown = {"loss": ""}
 
         def log() -> None:
             if window:
                 mean = np.mean(window, axis=0)
-                bar.set_postfix(loss=f"{mean[0]:.3f}", refresh=False)
+                shown["loss"] = f"{mean[0]:.3f}"
+                bar.set_postfix(shown)
                 self._log(dict(zip(tags, mean)), count["updates"])
                 window.clear()
 
         model.train()
         try:
             while count["epoch"] < epochs:
+                bar.set_description(f"{part} epoch {count['epoch'] + 1}/{epochs}")
                 seed = derive_seed(agent.seed, 2 + FITTED.index(part), count["epoch"])
                 order = np.random.default_rng(seed).permutation(num_rows)
                 while count["batch"] < per_epoch:
@@ -304,6 +310,7 @@ class Pipeline:
                 count["epoch"] += 1
                 count["batch"] = 0
                 self.callback.on_checkpoint(agent)
+                tqdm.write(f"{part}: epoch {count['epoch']}/{epochs}, loss {shown['loss']}")
         finally:
             model.eval()
             bar.close()
@@ -381,7 +388,7 @@ class Pipeline:
         if not self._fit("mdn", mdnrnn, len(steps), c.mdn_batch_size, c.mdn_epochs, losses, tags):
             return False
         frames, taken, _ = self._longest_recorded_episode()
-        picture = self._dream_picture(frames, taken)
+        picture = self._dream_picture(frames, taken, "dream_random_episode.gif")
         updates = agent.progress.fitting["mdn"]["updates"]
         tqdm.write(f"mdn: {updates} updates; dream of a recorded episode in {picture}")
         return True
@@ -395,7 +402,9 @@ class Pipeline:
                 best = (int(lengths[e]), path, e)
         return Episodes.from_arrays(load_npz(best[1])).episode(best[2])
 
-    def _dream_picture(self, frames: np.ndarray, actions: np.ndarray, limit: int = 150) -> Path:
+    def _dream_picture(
+        self, frames: np.ndarray, actions: np.ndarray, name: str, limit: int = 150
+    ) -> Path:
         models = self.agent.models
         assert models.mdnrnn is not None
         return dream_gif(
@@ -403,7 +412,7 @@ class Pipeline:
             models.mdnrnn,
             frames[: limit + 1],
             actions[:limit],
-            self.run_dir / "dream.gif",
+            self.run_dir / name,
             self.config.temperature,
             seed=self.agent.seed,
         )
@@ -516,5 +525,5 @@ class Pipeline:
         if agent.models.mdnrnn is None:
             return
         ((_, episode),) = list(pool.map_unordered("record", [(agent.params, agent.seed)]))
-        picture = self._dream_picture(episode["frames"], episode["actions"])
+        picture = self._dream_picture(episode["frames"], episode["actions"], "dream_controller.gif")
         tqdm.write(f"controller: its game next to M's dream of it in {picture}")

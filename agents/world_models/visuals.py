@@ -1,23 +1,30 @@
 """Pictures a person looks at to trust each stage, written into the run folder.
 
 * ``vae_reconstructions.png``: recorded frames (top row) over V's reconstructions (bottom row);
-* ``dream.gif``: a real episode, V's reconstruction of it, and M's dream of it side by side (the
-  dream starts from the episode's first frame and is fed the same actions, then runs on its own);
+* ``dream_*.gif``: a real episode, V's reconstruction of it, and M's dream of it side by side,
+  each panel labelled (the dream starts from the episode's first frame and is fed the same
+  actions, then runs on its own);
 * ``cma_fitness.png``: CMA-ES fitness per generation (best, mean and mean-parameter candidate).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from agents.world_models.mdnrnn import MDNRNN, sample_next_z
 from agents.world_models.vae import ConvVAE, frames_to_tensor
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 SCALE = 3  # pixels per frame pixel in the pictures
+DREAM_PANELS = ("the game", "V's reconstruction", "M's dream")
+LABEL_HEIGHT = 22  # pixels of the strip above the GIF's panels that names them
 
 
 def _to_rgb(frames: np.ndarray) -> np.ndarray:
@@ -77,35 +84,75 @@ def dream_gif(
     pictures = [
         np.concatenate([real[t], gap, recon[t], gap, dreamt[t]], axis=1) for t in range(len(real))
     ]
-    images = [
-        Image.fromarray(p).resize((p.shape[1] * SCALE, p.shape[0] * SCALE), Image.NEAREST)
-        for p in pictures
-    ]
+    labels = _panel_labels(pictures[0].shape[1] * SCALE, real.shape[2] + 2)
+    images = []
+    for picture in pictures:
+        shown = Image.fromarray(picture).resize(
+            (picture.shape[1] * SCALE, picture.shape[0] * SCALE), Image.NEAREST
+        )
+        frame = Image.new("RGB", (shown.width, shown.height + LABEL_HEIGHT))
+        frame.paste(labels, (0, 0))
+        frame.paste(shown, (0, LABEL_HEIGHT))
+        images.append(frame)
     images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
     return path
 
 
-def fitness_curve(history: dict[str, list[float]], path: Path, title: str) -> Path:
-    """CMA-ES fitness per generation: best and mean candidate, and the mean parameters."""
+def _panel_labels(width: int, panel_pixels: int) -> Image.Image:
+    """The strip naming each of the GIF's panels, centred over it."""
+    strip = Image.new("RGB", (width, LABEL_HEIGHT), (32, 32, 32))
+    draw = ImageDraw.Draw(strip)
+    font = ImageFont.load_default(size=14)
+    for i, text in enumerate(DREAM_PANELS):
+        centre = (i * panel_pixels + panel_pixels / 2 - 1) * SCALE
+        draw.text((centre, LABEL_HEIGHT / 2), text, fill=(255, 255, 255), font=font, anchor="mm")
+    return strip
+
+
+def fitness_figure(history: dict[str, list[float]], title: str) -> Figure:
+    """CMA-ES fitness per generation: best and mean candidate, and the mean parameters.
+
+    The best candidate is drawn last, thick, with markers, so lines that meet it (the mean
+    parameters often score as well) cannot hide it; generations are whole numbers.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     generations = np.arange(1, len(history["best"]) + 1)
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-    ax.plot(generations, history["best"], color="tab:green", label="best candidate")
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100, layout="constrained")
     ax.plot(generations, history["mean"], color="tab:blue", label="mean of candidates")
-    ax.plot(generations, history["center"], color="tab:orange", label="mean parameters")
+    ax.plot(generations, history["center"], "--", color="tab:orange", label="mean parameters")
     game = np.array(history.get("game", []), dtype=float)
     if len(game) and np.isfinite(game).any():
-        ax.plot(generations, game, "o", color="tab:red", label="mean parameters in the game")
+        ax.plot(generations, game, "s", color="tab:red", label="mean parameters in the game")
+    ax.plot(
+        generations,
+        history["best"],
+        "o-",
+        color="tab:green",
+        linewidth=2.5,
+        markersize=4,
+        alpha=0.8,
+        zorder=3,
+        label="best candidate",
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("generation")
     ax.set_ylabel("mean return per candidate")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="best")
-    fig.tight_layout()
+    fig.legend(loc="outside lower center", ncols=4, frameon=False)
+    return fig
+
+
+def fitness_curve(history: dict[str, list[float]], path: Path, title: str) -> Path:
+    """Write :func:`fitness_figure` to ``path``."""
+    import matplotlib.pyplot as plt
+
+    fig = fitness_figure(history, title)
     fig.savefig(path)
     plt.close(fig)
     return path

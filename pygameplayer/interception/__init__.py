@@ -51,7 +51,7 @@ def real_events() -> list[pygame.event.Event]:
 def _install() -> None:
     """The first game opens: patch every area, remember what to put back."""
     _saved.clear()
-    _saved["env"] = sdl.configure(headless=False)
+    _saved["env"] = sdl.always()
     _saved["pygame_init"] = pygame.get_init()
     _saved["display_init"] = pygame.display.get_init()
     _saved["had_surface"] = pygame.display.get_init() and pygame.display.get_surface() is not None
@@ -64,11 +64,18 @@ def _install() -> None:
     sys.meta_path.insert(0, _finder)
 
 
-def _uninstall() -> None:
-    """The last game closed: undo every patch and put PyGame back as it was."""
+def _uninstall(forked: bool = False) -> None:
+    """The last game closed: undo every patch and put PyGame back as it was.
+
+    In a child forked while games were live only the patches go: SDL's and OpenCV's threads did
+    not survive the fork, and quitting them could wait forever on a lock one of them held.
+    """
     if _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
     _patcher.restore()
+    sdl.restore(_saved["env"])  # type: ignore[arg-type]
+    if forked:
+        return
     cv2.setNumThreads(_saved["cv_threads"])  # type: ignore[arg-type]
     if not _saved["pygame_init"]:
         pygame.quit()
@@ -76,7 +83,6 @@ def _uninstall() -> None:
         pygame.display.quit()
         if _saved["display_init"]:
             pygame.display.init()
-    sdl.restore(_saved["env"])  # type: ignore[arg-type]
 
 
 LIVE.on_first_and_last(_install, _uninstall)
@@ -90,18 +96,19 @@ def prepare_display(headless: bool) -> None:
     gets SDL's real video driver back.
     """
     windowed = any(not s.headless for s in LIVE.sessions)
+    env: dict = _saved["env"]  # type: ignore[assignment]
     if headless and not windowed:
-        previous = sdl.configure(headless=True)
-        for name, value in previous.items():
-            _saved["env"].setdefault(name, value)  # type: ignore[union-attr]
+        for name, value in sdl.configure(headless=True).items():
+            env.setdefault(name, value)
         real_driver = pygame.display.get_init() and pygame.display.get_driver() != "dummy"
         if real_driver and pygame.display.get_surface() is None:
             pygame.display.quit()
     elif not headless:
-        env = _saved["env"]
-        sdl.restore({k: env[k] for k in sdl.DRIVER_VARIABLES if k in env})  # type: ignore[operator]
+        sdl.restore({k: env[k] for k in sdl.DRIVER_VARIABLES if k in env})
         if pygame.display.get_init() and pygame.display.get_driver() == "dummy":
             pygame.display.quit()
+        for name, value in sdl.configure(headless=False).items():  # dummy audio without a card
+            env.setdefault(name, value)
     if not pygame.get_init():
         pygame.init()
     elif not pygame.display.get_init():

@@ -1,9 +1,9 @@
-"""Sounds and music for headless games: they play on game time, and a missing synth is no error.
+"""Sounds and music: they play on game time, and a missing synth is no error.
 
-A sound a game plays is busy for its length in game time (see :mod:`pygameplayer.audio`), so a
-game waiting for it to finish waits as long as it would in front of a person. The sound itself
-still goes to SDL (the dummy audio driver, headless). Music that cannot be loaded (MIDI without a
-synth) is a warning, not a crash: nobody listens.
+On virtual time, a sound a game plays is busy for its length in game time (see
+:mod:`pygameplayer.audio`), so a game waiting for it to finish waits as long as it would in front
+of a person. The sound itself still goes to SDL (the dummy audio driver, headless). Music that
+cannot be loaded or played (MIDI without a synth, no sound card) is a warning, not a crash.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _MUSIC_LENGTHS: dict[tuple[str, int], float | None] = {}
 
 
 class _ChannelOnGameTime:
-    """The channel a headless game's sound plays on: busy on game time, the rest SDL's."""
+    """The channel a game's sound plays on: busy on game time, the rest SDL's."""
 
     def __init__(self, channel: Any, side: GameSide, key: int) -> None:
         self._channel, self._side, self._key = channel, side, key
@@ -49,16 +49,16 @@ def install(p: Patcher) -> None:
     real_sound = mixer.Sound
 
     class Sound(real_sound):  # type: ignore[misc, valid-type]
-        """``pygame.mixer.Sound`` for a headless game: its playing time is game time."""
+        """``pygame.mixer.Sound`` for a game on virtual time: its playing time is game time."""
 
         def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-            if calling_game("headless") is None:
+            if calling_game("virtual") is None:
                 return real_sound(*args, **kwargs)
             return super().__new__(cls, *args, **kwargs)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._side: GameSide = calling_game("headless")  # type: ignore[assignment]
+            self._side: GameSide = calling_game("virtual")  # type: ignore[assignment]
 
         def play(self, loops: int = 0, maxtime: int = 0, fade_ms: int = 0) -> Any:
             channel = super().play(loops, maxtime, fade_ms)
@@ -80,9 +80,9 @@ def install(p: Patcher) -> None:
     p.patch(mixer, "Sound", Sound)
     if getattr(pygame, "Sound", None) is real_sound:
         p.patch(pygame, "Sound", Sound)
-    p.patch(mixer, "get_busy", route(mixer.get_busy, lambda side: side.audio.busy(), "headless"))
-    p.patch(mixer, "stop", route(mixer.stop, stop_all, need="headless"))
-    p.patch(mixer, "fadeout", route(mixer.fadeout, lambda side, ms: stop_all(side), "headless"))
+    p.patch(mixer, "get_busy", route(mixer.get_busy, lambda side: side.audio.busy(), "virtual"))
+    p.patch(mixer, "stop", route(mixer.stop, stop_all, need="virtual"))
+    p.patch(mixer, "fadeout", route(mixer.fadeout, lambda side, ms: stop_all(side), "virtual"))
     _install_music(p, music)
 
 
@@ -94,7 +94,8 @@ def _install_music(p: Patcher, music: Any) -> None:
             real_load(filename, *args, **kwargs)
         except pygame.error as exc:
             _warn_once(side, "load", exc)
-        side.audio.music_length_s = _music_length(filename)
+        if side.virtual:
+            side.audio.music_length_s = _music_length(filename)
 
     def play(side: GameSide, loops: int = 0, *args: Any, **kwargs: Any) -> None:
         try:
@@ -108,11 +109,11 @@ def _install_music(p: Patcher, music: Any) -> None:
         real_stop()
 
     real_queue = music.queue
-    p.patch(music, "load", route(real_load, load, need="headless"))
-    p.patch(music, "play", route(real_play, play, need="headless"))
-    p.patch(music, "queue", route(real_queue, _tolerant("queue", real_queue), need="headless"))
-    p.patch(music, "stop", route(real_stop, stop, need="headless"))
-    p.patch(music, "get_busy", route(music.get_busy, lambda s: s.audio.music_busy(), "headless"))
+    p.patch(music, "load", route(real_load, load))
+    p.patch(music, "play", route(real_play, play))
+    p.patch(music, "queue", route(real_queue, _tolerant("queue", real_queue)))
+    p.patch(music, "stop", route(real_stop, stop, need="virtual"))
+    p.patch(music, "get_busy", route(music.get_busy, lambda s: s.audio.music_busy(), "virtual"))
 
 
 def _tolerant(name: str, real: Any) -> Any:
@@ -131,8 +132,7 @@ def _warn_once(side: GameSide, what: str, exc: Exception) -> None:
         return
     side.audio.warned = True
     warnings.warn(
-        f"game {side.name!r}: pygame.mixer.music.{what} failed ({exc}); running without music "
-        "(sound does not matter when nobody listens)",
+        f"game {side.name!r}: pygame.mixer.music.{what} failed ({exc}); running without music",
         RuntimeWarning,
         stacklevel=4,
     )

@@ -28,12 +28,12 @@ def install(p: Patcher) -> None:
         """Stands in for ``pygame.time.Clock`` inside a game: ticks on that game's clock."""
 
         def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-            if calling_game("owns_input") is None:
+            if calling_game() is None:
                 return real_clock(*args, **kwargs)
             return super().__new__(cls)
 
         def __init__(self) -> None:
-            side = calling_game("owns_input")
+            side = calling_game()
             assert side is not None
             self._side: GameSide = side
             self._time = side.time
@@ -76,7 +76,7 @@ def install(p: Patcher) -> None:
 
     def get_ticks() -> int:
         glet = getcurrent()
-        if type(glet) is not GameGreenlet or not glet.side.owns_input:
+        if type(glet) is not GameGreenlet:
             return real_ticks()
         side = glet.side
         side.read()
@@ -88,7 +88,7 @@ def install(p: Patcher) -> None:
             side.wait(ms, real_wait=lambda: real(ms))
             return ms
 
-        return route(real, wait, need="owns_input")
+        return route(real, wait)
 
     p.patch(t, "Clock", Clock)
     if getattr(pygame, "Clock", None) is real_clock:
@@ -96,5 +96,5 @@ def install(p: Patcher) -> None:
     p.patch(t, "get_ticks", get_ticks)
     p.patch(t, "wait", make_wait(t.wait))
     p.patch(t, "delay", make_wait(t.delay))
-    set_timer = route(t.set_timer, lambda side, *a, **k: side.time.set_timer(*a, **k), "owns_input")
+    set_timer = route(t.set_timer, lambda side, *a, **k: side.time.set_timer(*a, **k))
     p.patch(t, "set_timer", set_timer)

@@ -29,7 +29,7 @@ def install(p: Patcher) -> None:
 
     def get_pressed() -> Any:
         glet = getcurrent()
-        if type(glet) is not GameGreenlet or not glet.side.owns_input:
+        if type(glet) is not GameGreenlet:
             return real_pressed()
         side = glet.side
         side.read()
@@ -78,4 +78,4 @@ def install(p: Patcher) -> None:
     for owner, table in answers.items():
         for name, game in table.items():
             if hasattr(owner, name):
-                p.patch(owner, name, route(getattr(owner, name), game, need="owns_input"))
+                p.patch(owner, name, route(getattr(owner, name), game))

@@ -40,9 +40,7 @@ def install(p: Patcher) -> None:
 
     def set_mode(side: GameSide, *args: Any, **kwargs: Any) -> pygame.Surface:
         _refuse_opengl(side, _flags(args, kwargs))
-        if side.headless:
-            return side.display.set_mode(*args, **kwargs)
-        return real_set_mode(*args, **kwargs)
+        return side.display.set_mode(real_set_mode, *args, **kwargs)
 
     def flip() -> None:
         glet = getcurrent()
@@ -50,7 +48,7 @@ def install(p: Patcher) -> None:
             return real_flip()
         side = glet.side
         if not side.headless:
-            real_flip()
+            side.display.show()
         side.drawn()
         return None
 
@@ -60,18 +58,18 @@ def install(p: Patcher) -> None:
             return real_update(*args, **kwargs)
         side = glet.side
         if not side.headless:
-            real_update(*args, **kwargs)
+            side.display.show(*args, **kwargs)
         side.drawn()
         return None
 
     p.patch(d, "set_mode", route(real_set_mode, set_mode))
+    p.patch(d, "get_surface", route(d.get_surface, lambda side: side.display.surface))
+    p.patch(d, "get_window_size", route(d.get_window_size, lambda side: side.display.window_size()))
     p.patch(d, "flip", flip)
     p.patch(d, "update", update)
     p.patch(d, "get_active", route(d.get_active, lambda side: True))
 
     headless = {
-        "get_surface": lambda side: side.display.surface,
-        "get_window_size": lambda side: side.display.window_size(),
         "Info": lambda side: side.display.info(),
         "get_caption": lambda side: side.display.get_caption(),
         "set_caption": lambda side, *a, **k: side.display.set_caption(*a, **k),
@@ -90,7 +88,7 @@ def install(p: Patcher) -> None:
         if hasattr(d, name):
             p.patch(d, name, route(getattr(d, name), game, need="headless"))
     _install_cursor(p)
-    _install_window(p)
+    _install_window(p, real_set_mode)
 
 
 def _install_cursor(p: Patcher) -> None:
@@ -120,7 +118,7 @@ def _install_cursor(p: Patcher) -> None:
         p.patch(m, "get_visible", visible)
 
 
-def _install_window(p: Patcher) -> None:
+def _install_window(p: Patcher, real_set_mode: Any) -> None:
     """pygame-ce's ``pygame.Window``: headless, a window that is the game's own display."""
     real = getattr(pygame, "Window", None)
     if real is None:
@@ -148,7 +146,7 @@ def _install_window(p: Patcher) -> None:
             self.borderless = bool(flags.get("borderless", False))
             self.always_on_top = bool(flags.get("always_on_top", False))
             self.opacity = 1.0
-            self._side.display.set_mode(tuple(size))
+            self._side.display.set_mode(real_set_mode, tuple(size))
             self._side.display.set_caption(title)
 
         @classmethod
@@ -174,7 +172,7 @@ def _install_window(p: Patcher) -> None:
 
         @size.setter
         def size(self, value: Any) -> None:
-            self._side.display.set_mode(tuple(value))
+            self._side.display.set_mode(real_set_mode, tuple(value))
 
         def _nothing_to_show(self, *args: Any, **kwargs: Any) -> None:
             """Showing, hiding, focusing, grabbing: no visible effect without a screen."""

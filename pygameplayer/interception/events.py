@@ -26,7 +26,7 @@ def install(p: Patcher) -> None:
 
     def get(eventtype: Any = None, pump: Any = True, exclude: Any = None) -> list:
         glet = getcurrent()
-        if type(glet) is not GameGreenlet or not glet.side.owns_input:
+        if type(glet) is not GameGreenlet:
             return real_get(eventtype, pump, exclude)
         side = glet.side
         if eventtype is not None and exclude is not None:
@@ -38,7 +38,7 @@ def install(p: Patcher) -> None:
 
     def poll() -> pygame.event.Event:
         glet = getcurrent()
-        if type(glet) is not GameGreenlet or not glet.side.owns_input:
+        if type(glet) is not GameGreenlet:
             return real_poll()
         side = glet.side
         side.read()
@@ -83,15 +83,15 @@ def install(p: Patcher) -> None:
 
     p.patch(ev, "get", get)
     p.patch(ev, "poll", poll)
-    p.patch(ev, "wait", route(real_wait, wait, need="owns_input"))
+    p.patch(ev, "wait", route(real_wait, wait))
     for name, game in (("peek", peek), ("pump", pump), ("post", post), ("clear", clear)):
-        p.patch(ev, name, route(getattr(ev, name), game, need="owns_input"))
+        p.patch(ev, name, route(getattr(ev, name), game))
     for name in ("set_blocked", "set_allowed", "get_blocked"):
         queue_method = getattr(pygame.event, name)
-        p.patch(ev, name, route(queue_method, _queue_call(name), need="owns_input"))
+        p.patch(ev, name, route(queue_method, _queue_call(name)))
     p.patch(ev, "custom_type", route(ev.custom_type, lambda side: side.custom_type()))
-    p.patch(ev, "set_grab", route(ev.set_grab, set_grab, need="owns_input"))
-    p.patch(ev, "get_grab", route(ev.get_grab, lambda side: side.inputs.grabbed, "owns_input"))
+    p.patch(ev, "set_grab", route(ev.set_grab, set_grab))
+    p.patch(ev, "get_grab", route(ev.get_grab, lambda side: side.inputs.grabbed))
 
 
 def _queue_call(name: str) -> Any:

@@ -17,8 +17,8 @@ def route(
     Args:
         real: the original function.
         game: the game's answer, given the calling game's side first.
-        need: a flag of the side that must be true for the game's answer (``"owns_input"``,
-            ``"headless"``, ``"virtual"``); otherwise even a game gets the original.
+        need: a flag of the side that must be true for the game's answer (``"headless"``,
+            ``"virtual"``); otherwise even a game gets the original.
     """
     if need is None:
 

@@ -366,7 +366,8 @@ def test_cli_runs_the_pipeline_then_evaluates_the_saved_agent(catch_state, tmp_p
     config = json.loads((run_dir / "config.json").read_text())
     assert config["config"]["game"] == "catch-agents"
     assert config["env_options"] == {"obs_type": "grayscale", "size": 64, "frameskip": 4}
-    for picture in ("vae_reconstructions.png", "dream.gif", "cma_fitness.png"):
+    pictures = ("vae_reconstructions.png", "dream_random_episode.gif", "dream_controller.gif")
+    for picture in (*pictures, "cma_fitness.png"):
         assert (run_dir / picture).stat().st_size > 1000, picture
     assert (run_dir / "cma.csv").read_text().count("\n") == TINY["cma_generations"] + 1
     data = Episodes.load_dir(run_dir / "world_models" / "rollouts")

@@ -13,7 +13,6 @@ import pytest
 import pygameplayer
 from pygameplayer import hooks
 from pygameplayer.cli import main
-from pygameplayer.play import play
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 
@@ -60,29 +59,6 @@ def test_bad_names_give_a_clear_error_and_exit_code(catch_spec, capsys):
     assert "Did you mean 'catch-cli'" in capsys.readouterr().err
     assert main(["run", "catch-cli", "--agent", "randon"]) == 2
     assert "Did you mean 'random'" in capsys.readouterr().err
-
-
-def test_play_reports_rewards_as_they_happen(capsys):
-    spec = pygameplayer.register_game(
-        "short-play",
-        entry="toygames.endings:by_return",
-        actions={"noop": []},
-        reward=hooks.variable_delta("toygames.endings:frames"),
-    )
-    episodes = play(spec, seed=1)
-    out = capsys.readouterr().out
-    assert len(episodes) == 1 and episodes[0].end_reason == "returned"
-    # the hook binds at the first shown frame, before the game counts it
-    assert episodes[0].total_reward == 5
-    assert out.count("reward +1") == 5
-
-
-def test_play_stops_at_the_frame_limit():
-    spec = pygameplayer.register_game(
-        "endless-play", entry="toygames.endings:never_ends", actions={"noop": []}
-    )
-    episodes = play(spec, max_frames=3)
-    assert episodes[0].end_reason == "frame limit" and episodes[0].frames == 3
 
 
 def test_ctrl_c_stops_training_even_if_the_game_ignores_quit():

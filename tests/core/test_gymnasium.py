@@ -51,7 +51,8 @@ def test_every_render_mode_renders(catch_id, render_mode):
         if render_mode == "rgb_array":
             assert frame.shape == (40, 40, 3) and frame.dtype == np.uint8 and frame.any()
         else:
-            assert frame is None and pygame.display.get_surface().get_size() == (40, 40)
+            width, height = pygame.display.get_surface().get_size()  # the real window, enlarged
+            assert frame is None and width == height and height >= 480 and height % 40 == 0
         env.step(0)
     finally:
         env.close()

@@ -26,6 +26,15 @@ def test_variable_delta_and_combination(make_env):
     assert game.misses > 0 and total == expected
 
 
+def test_a_combined_reward_lists_its_terms_with_their_factors():
+    score, misses = hooks.variable_delta("m:score"), hooks.variable_delta("m:misses")
+    bonus = hooks.on_call("m:bonus")
+    terms = (2 * score - (misses - 0.5 * bonus)).terms()
+    assert [(hook, factor) for hook, factor in terms[:2]] == [(score, 2.0), (misses, -1.0)]
+    assert terms[2] == (bonus, 0.5)
+    assert score.terms() == [(score, 1.0)]
+
+
 def test_on_call_rewards_per_call(make_env):
     env = make_env(
         "toygames.endings:never_ends", reward=hooks.on_call("toygames.endings:_frame", reward=0.5)

@@ -96,3 +96,25 @@ def test_sync_vector_env_of_gymnasium_works_too():
         assert len({o.tobytes() for o in obs}) == 3  # three games, three different pictures
     finally:
         envs.close()
+
+
+def test_a_child_forked_while_games_live_does_not_quit_the_parents_sdl(make_env, monkeypatch):
+    """SDL's threads do not survive a fork: quitting SDL in the child can wait forever on a lock."""
+    import os
+
+    read_end, write_end = os.pipe()
+    monkeypatch.setattr(pygame, "quit", lambda: os.write(write_end, b"quit"))
+    env = make_env("toygames.catch:main")
+    env.reset(seed=0)
+    pid = os.fork()
+    if pid == 0:  # the child forgets the parent's games at the fork, then leaves at once
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    os.set_blocking(read_end, False)
+    with pytest.raises(BlockingIOError):
+        os.read(read_end, 100)  # the child never called pygame.quit()
+    env.step(0)
+    env.close()
+    os.close(read_end)
+    os.close(write_end)

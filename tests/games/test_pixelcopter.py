@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import pygameplayer
 from pygameplayer import policies
 
 NOOP, UP = 0, 1
@@ -94,3 +95,52 @@ def test_scripted_pilot_beats_random(make_player):
             total += sum(rewards)
         returns[name] = total / 3
     assert returns["random"] < 0 < returns["pilot"]
+
+
+def test_as_a_person_plays_it_each_round_waits_for_a_key_and_a_crash_starts_the_next(make_game):
+    """The game itself, without the spec's intro and end hooks: round after round."""
+    spec = pygameplayer.register_game(
+        "copter-as-played", entry="games.pixelcopter:main", actions={"noop": [], "up": ["K_UP"]}
+    )
+    env = make_game(spec.name, obs_type="rgb")
+    env.reset(seed=0)
+    game = env.unwrapped.session.main_module
+    for _ in range(60):  # two seconds with nobody at the keys: the copter hovers, waiting
+        assert not env.step(NOOP)[2]
+    assert (game.copter.y, game.scroll) == (24, 0)
+    env.step(UP)  # a key: the round starts
+
+    def noop_while(condition):
+        for _ in range(100):
+            if not condition():
+                return
+            *_, terminated, truncated, _ = env.step(NOOP)
+            assert not terminated and not truncated
+        raise AssertionError("took more than 100 steps")
+
+    noop_while(lambda: game.lives == 1)  # falls and crashes
+    assert game.scroll > 0
+    noop_while(lambda: game.lives == 0)  # the crash stays on screen, then a new round
+    assert (game.copter.y, game.scroll) == (24, 0)
+    for _ in range(30):
+        env.step(NOOP)
+    assert game.scroll == 0 and game.lives == 1  # still waiting for a key
+    env.step(UP)
+    for _ in range(3):
+        env.step(NOOP)
+    assert game.scroll > 0
+
+
+def test_an_env_episode_is_one_round_that_starts_flying_at_reset(make_player):
+    player = make_player("pixelcopter", seed=1, obs_type="state")
+    game = player.game
+    rewards, terminated = player.play_until(lambda s: NOOP, lambda g: False, 300)
+    assert terminated and player.info["end_reason"] == "hook" and game.lives == 0
+    assert rewards[-1] <= -4 and 10 < len(rewards) < 60  # falls from the start, no waiting
+
+
+@pytest.mark.parametrize("frameskip", [1, 2, 4])
+def test_reset_starts_the_round_at_rest_whatever_the_frameskip(make_player, frameskip):
+    """The key press that starts the round takes one frame: no physics before the first step."""
+    game = make_player("pixelcopter", seed=0, frameskip=frameskip).game
+    assert (game.copter.y, game.copter.velocity, game.scroll, game.lives) == (24, 0, 0, 1)
