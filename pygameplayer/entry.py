@@ -258,6 +258,11 @@ class ModuleTracker:
             sys.modules.pop(name, None)
         self._before = set(sys.modules)
 
+    def game_module_names(self) -> set[str]:
+        """Names of the game's modules known so far, those imported this episode included."""
+        new = {n for n in set(sys.modules) - self._before if self._is_game_module(sys.modules[n])}
+        return self._names | new
+
     def note_episode_end(self) -> None:
         """Remember the game modules imported during the episode that just ended."""
         for name in set(sys.modules) - self._before:

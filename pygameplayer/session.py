@@ -291,6 +291,37 @@ class GameSession:
             if _live is self:
                 _live = None
 
+    def game_frames(self) -> list[types.FrameType]:
+        """The game's Python frames, innermost first, without the harness's or greenlet's own.
+
+        Read while the game is suspended at a frame boundary (or from inside it), this is the
+        stack of calls the game is in the middle of, with their local variables.
+        """
+        glet = self._glet
+        if glet is None or glet.dead:
+            return []
+        frame = sys._getframe(1) if glet is greenlet.getcurrent() else glet.gr_frame
+        frames = []
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if not filename.startswith(_PACKAGE_DIR) and "greenlet" not in filename:
+                frames.append(frame)
+            frame = frame.f_back
+        return frames
+
+    def game_modules(self) -> dict[str, types.ModuleType]:
+        """The game's own modules by name (its main module under ``entry.main_name``)."""
+        if not self.opened:
+            return {}
+        modules = {
+            name: sys.modules[name]
+            for name in self._tracker.game_module_names()
+            if name in sys.modules
+        }
+        if self.main_module is not None:
+            modules[self.entry.main_name] = self.main_module
+        return modules
+
     def display_surface(self) -> pygame.Surface | None:
         """The game's display surface, or ``None`` before it opened one."""
         return pygame.display.get_surface()
