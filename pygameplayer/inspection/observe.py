@@ -22,7 +22,7 @@ import pygame
 
 from pygameplayer.actions import Action, ActionTable, mouse_grid, parse_key
 from pygameplayer.entry import Entry
-from pygameplayer.errors import GameCrashed, InvalidAction
+from pygameplayer.errors import GameCrashed, GameStalled, InvalidAction, PygamePlayerError
 from pygameplayer.inspection.calls import CallCounter
 from pygameplayer.inspection.snapshot import Reader, prefix
 from pygameplayer.inspection.source import SourceFacts, action_keys, scan
@@ -55,6 +55,7 @@ class Observations:
     fps: float
     seconds: float
     modules: list[str]
+    played: bool = False  #: a person played (real time) instead of random input
     notes: list[str] = field(default_factory=list)
 
 
@@ -184,7 +185,7 @@ def observe(
     try:
         if play:
             patcher.patch(pygame.display, "set_mode", _scaled(pygame.display.set_mode))
-        session.start(seed)
+        _first_start(session, seed)
         modules = session.game_modules()
         facts = scan(_files(modules))
         screen = _screen_size()
@@ -221,8 +222,32 @@ def observe(
         fps=fps,
         seconds=time.perf_counter() - started,
         modules=names,
+        played=play,
         notes=notes,
     )
+
+
+def _first_start(session: GameSession, seed: int) -> None:
+    try:
+        session.start(seed)
+    except GameStalled:
+        raise GameStalled(
+            f"game {session.name!r} (entry {session.entry.text!r}) ran {session.stall_frames} "
+            "frames without updating the display, so there is nothing to inspect: a game must call "
+            "pygame.display.flip() or pygame.display.update() to show frames"
+        ) from None
+
+
+def _restart(session: GameSession, recorder: _Recorder, seed: int, notes: list[str]) -> bool:
+    """Start the game again after it ended; on failure, say so and stop inspecting."""
+    try:
+        session.start(seed + recorder.episode)
+    except PygamePlayerError as exc:
+        notes.append(f"stopped early: the game did not start again ({exc})")
+        return False
+    recorder.new_episode()
+    recorder.record(True, None)
+    return True
 
 
 def _drive(
@@ -252,22 +277,23 @@ def _drive(
         frame += 1
         try:
             message, calls = counter.run(frame, session.resume)
+        except KeyboardInterrupt:
+            if not play:
+                raise
+            notes.append("stopped with Ctrl-C")
+            break
         except GameCrashed as crash:
             first_line = str(crash).splitlines()[0]
             notes.append(f"the game crashed after {frame} frames ({first_line}); started again")
             recorder.end_episode("crashed")
-            session.start(seed + recorder.episode)
-            recorder.new_episode()
-            recorder.record(True, None)
+            if not _restart(session, recorder, seed, notes):
+                break
             continue
         recorder.record(message != IDLE, calls, index, pressed, isinstance(message, Ended))
         if isinstance(message, Ended):
             recorder.end_episode(message.reason)
-            if play:
-                return counter
-            session.start(seed + recorder.episode)
-            recorder.new_episode()
-            recorder.record(True, None)
+            if play or not _restart(session, recorder, seed, notes):
+                break
     return counter
 
 

@@ -130,10 +130,11 @@ def to_text(obs: Observations, findings: Findings) -> str:
     """The report a person reads."""
     timeline = obs.timeline
     size = "x".join(map(str, obs.screen_size)) if obs.screen_size else "no screen"
+    pace = "played in real time" if obs.played else f"at {obs.fps:.0f} fps"
     out = [
         f"inspected {obs.entry.text}: {len(timeline.frames)} frames, "
         f"{len(timeline.episode_starts)} episodes, {len(obs.tracks)} values watched, "
-        f"{size} at {obs.fps:.0f} fps, {obs.seconds:.1f} s",
+        f"{size} {pace}, {obs.seconds:.1f} s",
     ]
     sections = (
         ("reward candidates (grow in small steps, rarely fall)", findings.reward),

@@ -19,7 +19,9 @@ mine = [5.0, 30.0, 1.5, 1.0]
 
 
 def place_coin():
-    coin[:] = [random.randrange(2, WIDTH - COIN - 2), random.randrange(2, HEIGHT - COIN - 2)]
+    """Somewhere the ship is not."""
+    while abs(coin[0] - ship[0]) < 12 and abs(coin[1] - ship[1]) < 12:
+        coin[:] = [random.randrange(2, WIDTH - COIN - 2), random.randrange(2, HEIGHT - COIN - 2)]
 
 
 def main():
@@ -27,6 +29,7 @@ def main():
     pygame.init()
     screen = pygame.display.set_mode((WIDTH, HEIGHT))
     clock = pygame.time.Clock()
+    coin[:] = ship
     place_coin()
     while True:
         for event in pygame.event.get():
@@ -46,6 +49,7 @@ def main():
         body = pygame.Rect(ship[0], ship[1], SHIP, SHIP)
         if body.colliderect((coin[0], coin[1], COIN, COIN)):
             score += 1
+            coin[:] = ship
             place_coin()
         if body.colliderect((int(mine[0]), int(mine[1]), MINE, MINE)):
             lives -= 1
