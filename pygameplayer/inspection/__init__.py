@@ -4,15 +4,16 @@
 every number and boolean it holds, and ranks candidates for ``register_game``. Modules:
 ``observe`` (running and recording), ``snapshot`` (reading the suspended game), ``tracks``
 (histories), ``calls`` (the sampled call profile), ``source`` (what the source says about keys and
-exits), ``episodes``, ``candidates`` and ``endings`` (ranking), ``report`` (text, JSON, the
-register call).
+exits), ``episodes`` (ends and restarts), ``evidence``, ``rewards``, ``endings`` and
+``candidates`` (ranking), ``report`` (text, JSON, the register call).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pygameplayer.inspection.candidates import Candidate, Findings, rank
+from pygameplayer.inspection.candidates import Findings, rank
+from pygameplayer.inspection.evidence import Candidate
 from pygameplayer.inspection.observe import Observations, observe
 from pygameplayer.inspection.report import register_call, to_json, to_text
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pygameplayer.inspection.candidates import (
+from pygameplayer.inspection.episodes import End, Episodes
+from pygameplayer.inspection.evidence import (
     END_WORDS,
     NEAR_END,
     Candidate,
@@ -22,7 +23,6 @@ from pygameplayer.inspection.candidates import (
     target_expression,
     words,
 )
-from pygameplayer.inspection.episodes import End, Episodes
 from pygameplayer.inspection.observe import Observations
 from pygameplayer.inspection.tracks import Track
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pygameplayer.inspection.evidence import SPARSE
 from pygameplayer.inspection.tracks import Timeline, Track
 
 #: A function must have been running this many frames in a row to count as playing a round.
@@ -19,8 +20,6 @@ LONG_RUN = 5
 #: Counters reset in place count as a restart only after the game waited (a game-over screen):
 #: on at least WAIT_FRAMES of the WAIT_WINDOW frames before, the screen stayed still or undrawn.
 WAIT_WINDOW, WAIT_FRAMES = 8, 1
-#: A counter that resets must change on fewer than this share of frames (a score, not a position).
-SPARSE = 0.3
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pygame
 
-from pygameplayer.inspection.candidates import Candidate, Findings, quoted
+from pygameplayer.inspection.candidates import Findings
+from pygameplayer.inspection.evidence import Candidate, quoted
 from pygameplayer.inspection.observe import Observations
 
 #: Candidates shown per role in the text report.
