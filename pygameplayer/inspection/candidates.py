@@ -27,6 +27,7 @@ from pygameplayer.inspection.episodes import Episodes, find_episodes
 from pygameplayer.inspection.evidence import (
     CLOCK_WORDS,
     Candidate,
+    label,
     share,
     target_expression,
     words,
@@ -78,7 +79,11 @@ def rank(obs: Observations) -> Findings:
 
 
 def _usable(track: Track, obs: Observations) -> bool:
-    """Leave out loop variables (``for x, y in rocks``): they describe no one thing."""
+    """Whether a track may be a candidate.
+
+    Loop variables (``for x, y in rocks``) describe no one thing, and object identities are kept
+    only to tell a reset from a new object.
+    """
     if track.path.startswith("="):
         return False
     path = track.path.lstrip("#")
@@ -110,8 +115,9 @@ def _plainness(track: Track) -> tuple:
 
 
 def _plain(path: str) -> tuple:
-    """Sorts simpler paths first: globals before locals, names before lengths and items."""
-    return ("@" in path, path.startswith("#"), "[" in path, len(path), path)
+    """Sorts simpler paths (or labels) first: globals, then locals; names, then lengths, items."""
+    local = "@" in path or "()." in path
+    return (local, path.startswith(("#", "len(")), "[" in path, len(path), path)
 
 
 def _best(candidates: list[Candidate]) -> list[Candidate]:
@@ -142,7 +148,7 @@ def _state(tracks: list[Track], total: int) -> list[Candidate]:
         found.append(
             Candidate(
                 "state",
-                track.path,
+                label(track.path),
                 target_expression(track.path),
                 score,
                 evidence,

@@ -19,6 +19,7 @@ from pygameplayer.inspection.evidence import (
     END_WORDS,
     NEAR_END,
     Candidate,
+    label,
     quoted,
     target_expression,
     words,
@@ -198,11 +199,11 @@ def _values_at_ends(
         flips = sum(1 for _, before, after in track.events if after == value)
         if track.is_bool:
             predicate = "bool" if value else "lambda v: not v"
-            label = f"{track.path} becomes {value}"
+            label_text = f"{label(track.path)} becomes {value}"
         elif value <= track.low:
-            predicate, label = f"lambda v: v <= {value}", f"{track.path} <= {value}"
+            predicate, label_text = f"lambda v: v <= {value}", f"{label(track.path)} <= {value}"
         elif value >= track.high:
-            predicate, label = f"lambda v: v >= {value}", f"{track.path} >= {value}"
+            predicate, label_text = f"lambda v: v >= {value}", f"{label(track.path)} >= {value}"
         else:
             continue
         score = 0.5 * count / len(ends) * (1.2 if words(track.path) & END_WORDS else 1.0)
@@ -212,14 +213,16 @@ def _values_at_ends(
         target = target_expression(track.path)
         facts = {"value": value, "ends_matched": count, "ends": len(ends)}
         ends_found.append(
-            Candidate("end", label, f"hooks.when({target}, {predicate})", score, evidence, facts)
+            Candidate(
+                "end", label_text, f"hooks.when({target}, {predicate})", score, evidence, facts
+            )
         )
         if track.is_bool:
             scale = "-1.0" if value else "1.0"
             flags.append(
                 Candidate(
                     "penalty",
-                    track.path,
+                    label(track.path),
                     f"hooks.variable_delta({target}, scale={scale})",
                     0.3 * count / len(ends),
                     [f"flips to {value} once before {count} of {len(ends)} ends"],

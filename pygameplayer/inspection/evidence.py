@@ -67,6 +67,13 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def label(path: str) -> str:
+    """A watched path as a person reads it: ``run_game().score``, ``len(body)``."""
+    if path.startswith("#"):
+        return f"len({label(path[1:])})"
+    return path.replace("@", "().")
+
+
 def target_expression(path: str) -> str:
     """The hook target for a watched path, as Python source."""
     if path.startswith("#"):
@@ -90,9 +97,9 @@ def regular(frames: list[int]) -> float | None:
     return mean if mean and statistics.pstdev(gaps) / mean < 0.1 else None
 
 
-def share(count: int, total: int) -> str:
+def share(count: int, total: int, what: str = "frames") -> str:
     """``"12 of 400 frames (3.0%)"``."""
-    return f"{count} of {total} frames ({100 * count / max(total, 1):.1f}%)"
+    return f"{count} of {total} {what} ({100 * count / max(total, 1):.1f}%)"
 
 
 def name_factor(names: set[str], evidence: list[str], good: set[str]) -> float:

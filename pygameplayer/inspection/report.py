@@ -51,7 +51,7 @@ def register_call(obs: Observations, findings: Findings) -> str:
         "import pygameplayer",
         "from pygameplayer import hooks",
         "",
-        "pygameplayer.register_game(",
+        "spec = pygameplayer.register_game(",
         f'    "{game_name(obs)}",',
         f"    entry={quoted(obs.entry.text)},",
         f"    actions={_actions_source(obs)},",
@@ -164,7 +164,10 @@ def to_text(obs: Observations, findings: Findings) -> str:
     for note in obs.notes + findings.notes:
         out.append(f"note: {note}")
     out.append("")
-    out.append("register_game call (paste, then check it with `python -m pygameplayer play`):")
+    out.append(
+        "register_game call to paste (then `pygameplayer.play.play(spec)` lets you play it "
+        "and see its rewards):"
+    )
     out.append("")
     out.append(register_call(obs, findings))
     return "\n".join(out)

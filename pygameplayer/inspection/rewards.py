@@ -20,6 +20,7 @@ from pygameplayer.inspection.evidence import (
     SPARSE,
     Candidate,
     in_play,
+    label,
     name_factor,
     quoted,
     regular,
@@ -38,7 +39,7 @@ def _growth(track: Track, episodes: Episodes) -> tuple[float, list[str], dict] |
     events = in_play(track, episodes.reset_frames)
     ups = [(f, after - before) for f, before, after in events if after > before]
     falls = [f for f, before, after in events if after < before]
-    if not ups or len(events) > SPARSE * track.seen:
+    if not ups or len(events) > SPARSE * track.seen or len(falls) > len(ups) / 2:
         return None
     steps = sorted({s for _, s in ups})
     score = min(1.0, 0.4 + 0.15 * len(ups))
@@ -47,8 +48,6 @@ def _growth(track: Track, episodes: Episodes) -> tuple[float, list[str], dict] |
         + "/".join(f"+{s}" for s in steps[:4])
         + f" on {share(len(ups), track.seen)}"
     ]
-    if len(falls) > len(ups) / 2:
-        return None
     if falls:
         score *= 1 - len(falls) / len(ups)
         evidence.append(f"fell {len(falls)} times in play")
@@ -97,7 +96,7 @@ def rewards_and_losses(tracks: list[Track], episodes: Episodes) -> tuple[list, l
             penalties.append(
                 Candidate(
                     "penalty",
-                    track.path,
+                    label(track.path),
                     f"-hooks.variable_delta({target})",
                     score,
                     evidence,
@@ -108,7 +107,12 @@ def rewards_and_losses(tracks: list[Track], episodes: Episodes) -> tuple[list, l
             score *= name_factor(names, evidence, REWARD_WORDS)
             rewards.append(
                 Candidate(
-                    "reward", track.path, f"hooks.variable_delta({target})", score, evidence, facts
+                    "reward",
+                    label(track.path),
+                    f"hooks.variable_delta({target})",
+                    score,
+                    evidence,
+                    facts,
                 )
             )
     return rewards, penalties
@@ -133,7 +137,9 @@ def named_scores(tracks: list[Track]) -> list[Candidate]:
         score = 0.3 * name_factor(names, [], REWARD_WORDS)
         target = target_expression(track.path)
         found.append(
-            Candidate("reward", track.path, f"hooks.variable_delta({target})", score, evidence, {})
+            Candidate(
+                "reward", label(track.path), f"hooks.variable_delta({target})", score, evidence
+            )
         )
     return found
 
@@ -166,7 +172,7 @@ def lives(tracks: list[Track], episodes: Episodes) -> list[Candidate]:
         found.append(
             Candidate(
                 "penalty",
-                track.path,
+                label(track.path),
                 f"hooks.variable_delta({target})",
                 score,
                 evidence,
@@ -196,7 +202,7 @@ def call_rewards(obs: Observations, episodes: Episodes) -> list[Candidate]:
         at_start = sum(f in starts for f in frames)
         if near_end + at_start > len(frames) / 2:
             continue
-        evidence = [f"called on {share(len(frames), profiled)} profiled"]
+        evidence = [f"called on {share(len(frames), profiled, 'profiled frames')}"]
         score = 0.5 * min(1.0, 0.4 + 0.1 * len(frames))
         hook = f"hooks.on_call({quoted(function)})"
         returned = obs.timeline.returns.get(function, {})
