@@ -37,6 +37,8 @@ class CallCounter:
         #: function -> value it returned (None: not a number) -> times, for profiled calls
         self.returns: dict[str, dict[Any, int]] = {}
         self.stride = 1
+        #: another profiler was running, so no calls were counted
+        self.displaced = False
         self._profiled_s = 0.0
         self.profiled_frames = 0
 
@@ -65,16 +67,18 @@ class CallCounter:
 
         Returns ``step``'s result and the calls counted (``None`` when not profiled).
         """
-        if frame_index % self.stride:
+        if frame_index % self.stride or self.displaced:
+            return step(), None
+        if sys.getprofile() is not None:
+            self.displaced = True  # someone else is profiling: leave their profiler alone
             return step(), None
         self._counts = {}
         started = time.perf_counter()
-        previous = sys.getprofile()
         sys.setprofile(self._profile)
         try:
             result = step()
         finally:
-            sys.setprofile(previous)
+            sys.setprofile(None)
         self._profiled_s += time.perf_counter() - started
         self.profiled_frames += 1
         if self.profiled_frames % 50 == 0:

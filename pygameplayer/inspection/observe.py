@@ -9,7 +9,9 @@ When the game ends, it is started again, until the frame budget is spent.
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 import time
 import types
 import zlib
@@ -177,6 +179,8 @@ def observe(
 ) -> Observations:
     """Run the game for ``steps`` frames (a person playing: until the game ends) and record it."""
     entry = Entry.parse(entry_text)
+    if play:
+        _check_display()
     started = time.perf_counter()
     session = GameSession(entry, name=_name(entry), headless=not play, passthrough=play)
     patcher = Patcher()
@@ -203,6 +207,8 @@ def observe(
         recorder.new_episode()
         recorder.record(True, None)
         counter = _drive(session, recorder, table, steps, seed, play, notes)
+        if counter.displaced:
+            notes.append("another profiler was running, so the game's calls were not counted")
         recorder.timeline.call_stride = counter.stride
         recorder.timeline.profiled_frames = counter.profiled_frames
         recorder.timeline.returns = counter.returns
@@ -225,6 +231,16 @@ def observe(
         played=play,
         notes=notes,
     )
+
+
+def _check_display() -> None:
+    """A person playing needs a window: say so up front on a Linux machine without a display."""
+    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and no_display and not os.environ.get("SDL_VIDEODRIVER"):
+        raise PygamePlayerError(
+            "--play opens a window, and this machine has no display (neither DISPLAY nor "
+            "WAYLAND_DISPLAY is set): run it where a window can show, or leave out --play"
+        )
 
 
 def _first_start(session: GameSession, seed: int) -> None:

@@ -136,3 +136,11 @@ def test_nothing_numeric_is_said(capsys):
     assert not inspection.findings.reward
     assert any("nothing numeric to watch" in n for n in inspection.findings.notes)
     assert "# reward: no candidate found" in inspection.register_call()
+
+
+def test_play_without_a_display_says_so(monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    with pytest.raises(pygameplayer.PygamePlayerError, match="no display"):
+        inspect_game(f"{T}score_in_dict:main", play=True, steps=5)
