@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pygame
+import pygame.locals
 
 from pygameplayer.targets import _function_name
 
@@ -36,6 +37,9 @@ _VECTOR_TYPES = (pygame.Rect, pygame.math.Vector2) + (
     (pygame.FRect,) if hasattr(pygame, "FRect") else ()
 )
 _SIMPLE = (int, float, bool)
+#: PyGame's constants, which ``from pygame.locals import *`` copies into a game's globals.
+_PYGAME_CONSTANTS = {k: v for k, v in vars(pygame.locals).items() if isinstance(v, int)}
+_NONE = object()
 _SKIP = (
     types.ModuleType,
     types.FunctionType,
@@ -73,7 +77,7 @@ class Reader:
         for name, module in modules.items():
             start = prefix(name)
             for key, value in list(vars(module).items()):
-                if not key.startswith("__"):
+                if not key.startswith("__") and _PYGAME_CONSTANTS.get(key, _NONE) != value:
                     queue.append((start + key, value, 0))
         self._drain(queue, values, seen, own)
         running: set[str] = set()

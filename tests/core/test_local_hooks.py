@@ -133,3 +133,16 @@ def test_subscript_error_names_what_is_there(make_env):
     )
     with pytest.raises(HookError, match="list of length 2 has no item 5"):
         env.reset(seed=0)
+
+
+def test_session_exposes_the_game_stack_and_modules(make_env):
+    env = make_env("toygames.score_in_nested_locals:main")
+    env.reset(seed=0)
+    session = env.unwrapped.session
+    frames = session.game_frames()
+    assert [f.f_code.co_name for f in frames] == ["level", "level", "level", "main"]
+    assert [f.f_locals["depth"] for f in frames[:3]] == [1, 2, 3]
+    modules = session.game_modules()
+    assert modules["toygames.score_in_nested_locals"] is session.main_module
+    env.close()
+    assert session.game_frames() == [] and session.game_modules() == {}
