@@ -1,4 +1,4 @@
-"""The command line: ``python -m pygameplayer list | play | run | watch | inspect``."""
+"""The command line: ``python -m pygameplayer list | play GAME | run GAME --agent NAME``."""
 
 from __future__ import annotations
 
