@@ -19,6 +19,15 @@ import os
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+try:
+    import pygame  # noqa: F401
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError(
+        "pygameplayer needs PyGame, which is installed through an extra: "
+        "pip install 'pygameplayer[pygame]', or for the community edition "
+        "pip install 'pygameplayer[pygame-ce]'"
+    ) from exc
+
 from pygameplayer import hooks  # noqa: E402
 from pygameplayer.actions import Action, mouse_grid  # noqa: E402
 from pygameplayer.errors import PygamePlayerError  # noqa: E402

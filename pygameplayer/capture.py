@@ -43,6 +43,7 @@ class FrameGrabber:
         self._native = (0, 0)
         self._layout: tuple[int, int, int] | None = None
         self._resize = False
+        self._small: np.ndarray | None = None
         self._code = 0
 
     def shape(self, native: tuple[int, int]) -> tuple[int, ...]:
@@ -50,12 +51,16 @@ class FrameGrabber:
         width, height = self.size or native
         return (height, width) if self.grayscale else (height, width, 3)
 
-    def grab(self, surface: pygame.Surface) -> np.ndarray:
-        """Return a new ``uint8`` array of the current display contents."""
+    def grab(self, surface: pygame.Surface, out: np.ndarray | None = None) -> np.ndarray:
+        """The current display contents as ``uint8``: a new array, or written into ``out``."""
         if surface is not self._surface or surface.get_size() != self._native:
             self._inspect(surface)
         if self._layout is None:
-            return self._grab_slow(surface)
+            frame = self._grab_slow(surface)
+            if out is None:
+                return frame
+            out[...] = frame
+            return out
         height, row_pixels, width = self._layout
         buffer = surface.get_buffer()
         pixels = np.frombuffer(buffer, np.uint8).reshape(height, row_pixels, 4)
@@ -63,8 +68,10 @@ class FrameGrabber:
             if row_pixels != width:
                 pixels = pixels[:, :width]
             if self._resize:
-                pixels = cv2.resize(pixels, self.size, interpolation=self._interpolation)
-            return cv2.cvtColor(pixels, self._code)
+                pixels = cv2.resize(
+                    pixels, self.size, dst=self._small, interpolation=self._interpolation
+                )
+            return cv2.cvtColor(pixels, self._code, dst=out)
         finally:
             del pixels, buffer
 
@@ -75,6 +82,8 @@ class FrameGrabber:
         masks = surface.get_masks()[:3]
         width, height = self._native
         self._resize = self.size is not None and self.size != (width, height)
+        if self._resize:
+            self._small = np.empty((self.size[1], self.size[0], 4), np.uint8)
         if surface.get_bytesize() == 4 and masks in (_BGRA, _RGBA):
             self._layout = (height, surface.get_pitch() // 4, width)
             bgra = masks == _BGRA

@@ -1,15 +1,17 @@
 """How a game is started, the way a person would start it, and how its module state is made fresh.
 
-Four forms of entry string:
+Five forms of entry string:
 
 * ``"pkg.game:main"``: import the module, then call the function (the loop runs inside it);
 * ``"pkg.game"``: import the module; its loop runs at import time (the module *is* the game);
 * ``"-m pkg.game"``: run the module or package as ``python -m pkg.game`` would, as ``__main__``;
-* ``"path/to/game.py"``: run the script as ``python game.py`` would from its own folder, so
-  relative asset paths work.
+* ``"path/to/game.py"``: run the script as ``python game.py`` would, from its own folder, so
+  relative asset paths work;
+* ``"path/to/folder/"``: run a folder holding ``__main__.py`` as ``python folder`` would, from the
+  folder's parent (where such games keep their assets).
 
-Every start executes the game's code afresh: the game's own modules are dropped from
-``sys.modules`` first, so module globals start from their initial values each episode.
+The folder a game runs in can be chosen for any form (``workdir``). Every start executes the game's
+code afresh (see :mod:`pygameplayer.modules`), so module globals start from their initial values.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pygameplayer.errors import EntryError, did_you_mean
+from pygameplayer.modules import compiled
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _LIBRARY_DIRS = {
@@ -42,45 +44,76 @@ class Entry:
     """A parsed entry string (see the module docstring for the forms)."""
 
     text: str
-    kind: str  # "function", "module", "main" or "script"
+    kind: str  # "function", "module", "main", "script" or "folder"
     module: str | None = None
     function: str | None = None
     path: Path | None = None
+    chosen_workdir: Path | None = None
 
     @classmethod
-    def parse(cls, text: str) -> Entry:
-        """Parse an entry string; :class:`EntryError` lists the accepted forms if malformed."""
+    def parse(cls, text: str, workdir: str | os.PathLike | None = None) -> Entry:
+        """Parse an entry string; :class:`EntryError` lists the accepted forms if malformed.
+
+        Args:
+            text: the entry string.
+            workdir: the folder the game runs in, instead of the form's default.
+        """
         if not isinstance(text, str) or not text.strip():
             raise EntryError(f"a game entry must be a non-empty string, got {text!r}. {_FORMS}")
         text = text.strip()
+        chosen = _existing_folder(workdir, text) if workdir is not None else None
         if text.startswith("-m "):
             name = text[3:].strip()
             _check_dotted(name, text)
-            return cls(text, "main", module=name)
+            return cls(text, "main", module=name, chosen_workdir=chosen)
         if text.endswith(".py") or os.sep in text or (os.altsep and os.altsep in text):
             path = Path(text).expanduser().resolve()
+            if path.is_dir():
+                if not (path / "__main__.py").is_file():
+                    raise EntryError(
+                        f"game folder {text!r} has no __main__.py, so it cannot be run as a "
+                        f"program (looked in {path}). {_FORMS}"
+                    )
+                return cls(text, "folder", path=path, chosen_workdir=chosen)
             if not path.is_file():
                 raise EntryError(
                     f"game script {text!r} does not exist (looked at {path}). {_FORMS}"
                 )
-            return cls(text, "script", path=path)
+            return cls(text, "script", path=path, chosen_workdir=chosen)
         if ":" in text:
             module, _, function = text.partition(":")
             _check_dotted(module, text)
             _check_dotted(function, text)
-            return cls(text, "function", module=module, function=function)
+            return cls(text, "function", module=module, function=function, chosen_workdir=chosen)
         _check_dotted(text, text)
-        return cls(text, "module", module=text)
+        return cls(text, "module", module=text, chosen_workdir=chosen)
 
     @property
     def main_name(self) -> str:
         """The module name the game's main module has while it runs."""
-        return "__main__" if self.kind in ("main", "script") else str(self.module)
+        return "__main__" if self.kind in ("main", "script", "folder") else str(self.module)
 
     @property
     def workdir(self) -> Path | None:
-        """The folder the game runs in: a script's own folder, else the current one."""
-        return self.path.parent if self.path is not None else None
+        """The folder the game runs in.
+
+        The chosen one, else a script's own folder, a program folder's parent, or (``None``)
+        wherever the agent is.
+        """
+        if self.chosen_workdir is not None:
+            return self.chosen_workdir
+        if self.kind == "script":
+            return self.path.parent  # type: ignore[union-attr]
+        if self.kind == "folder":
+            return self.path.parent  # type: ignore[union-attr]
+        return None
+
+    @property
+    def path_entry(self) -> Path | None:
+        """The folder Python puts first on ``sys.path`` for this form (scripts and folders)."""
+        if self.kind == "script":
+            return self.path.parent  # type: ignore[union-attr]
+        return self.path if self.kind == "folder" else None
 
     @property
     def argv(self) -> list[str]:
@@ -92,7 +125,7 @@ class Entry:
     def roots(self) -> tuple[Path, ...]:
         """Files or folders whose modules belong to the game (and are re-imported each episode)."""
         if self.path is not None:
-            return (self.path.parent,)
+            return (self.path_entry,)  # type: ignore[return-value]
         top = str(self.module).split(".")[0]
         try:
             spec = importlib.util.find_spec(top)
@@ -107,18 +140,26 @@ class Entry:
         origin = Path(spec.origin).resolve()
         return (origin,) if origin.parent in _LIBRARY_DIRS else (origin.parent,)
 
-    def run(self, on_main: Callable[[types.ModuleType], None], ready: Callable[[], None]) -> None:
+    def run(
+        self,
+        on_main: Callable[[types.ModuleType], None],
+        ready: Callable[[], None],
+        claim: Callable[[str], None],
+    ) -> None:
         """Start the game and return when its code returns (run inside the game's greenlet).
 
         Args:
             on_main: called with the game's main module as soon as it exists, before its code runs.
             ready: called once the game's modules are loaded but its loop has not started, when
                 the entry form allows that moment (``module:function``).
+            claim: told the name of the entry module before a fresh copy replaces whatever
+                ``sys.modules`` holds under that name.
         """
-        if self.kind == "script":
+        if self.kind in ("script", "folder"):
             assert self.path is not None
-            module = _new_main(str(self.path))
-            code = _compiled(self.path)
+            script = self.path / "__main__.py" if self.kind == "folder" else self.path
+            module = _new_main(str(script))
+            code = compiled(str(script))
             on_main(module)
             exec(code, module.__dict__)
         elif self.kind == "main":
@@ -127,9 +168,9 @@ class Entry:
             on_main(module)
             exec(code, module.__dict__)
         elif self.kind == "module":
-            _import_fresh(str(self.module), self.text, on_main)
+            _import_fresh(str(self.module), self.text, on_main, claim)
         else:
-            module = _import_fresh(str(self.module), self.text, on_main)
+            module = _import_fresh(str(self.module), self.text, on_main, claim)
             target = _resolve_function(module, str(self.function), self.text)
             ready()
             target()
@@ -137,8 +178,19 @@ class Entry:
 
 _FORMS = (
     "Use 'package.module:function' (call a function), 'package.module' (its loop runs at import), "
-    "'-m package.module' (run as python -m would) or a path to a .py script."
+    "'-m package.module' (run as python -m would), a path to a .py script, or a path to a folder "
+    "holding __main__.py."
 )
+
+
+def _existing_folder(workdir: str | os.PathLike, text: str) -> Path:
+    path = Path(workdir).expanduser().resolve()
+    if not path.is_dir():
+        raise EntryError(
+            f"workdir {str(workdir)!r} of game entry {text!r} is not a folder (looked at {path}); "
+            "give the folder the game should run in, where its assets are found"
+        )
+    return path
 
 
 def _check_dotted(name: str, text: str) -> None:
@@ -188,7 +240,10 @@ def _main_code(name: str, text: str) -> tuple[importlib.machinery.ModuleSpec, ty
 
 
 def _import_fresh(
-    name: str, text: str, on_main: Callable[[types.ModuleType], None]
+    name: str,
+    text: str,
+    on_main: Callable[[types.ModuleType], None],
+    claim: Callable[[str], None],
 ) -> types.ModuleType:
     """Execute module ``name`` anew (its parents are imported normally) and return it."""
     parent, _, child = name.rpartition(".")
@@ -201,6 +256,7 @@ def _import_fresh(
             ) from None
     spec = _find_spec(name, text)
     module = importlib.util.module_from_spec(spec)
+    claim(name)
     sys.modules[name] = module
     if parent:
         setattr(parent_module, child, module)
@@ -227,94 +283,3 @@ def _resolve_function(module: types.ModuleType, path: str, text: str) -> Callabl
             "after ':' must name the function that runs the game"
         )
     return target
-
-
-class ModuleTracker:
-    """Knows which entries of ``sys.modules`` are the game's, so each episode re-imports them.
-
-    Modules count as the game's when their file lies under the entry's roots and they first
-    appeared while the game ran (or are the entry module itself). Compiled extensions are never
-    dropped. Whatever was imported before the harness started is put back on :meth:`restore`.
-    """
-
-    def __init__(self, entry: Entry) -> None:
-        self._roots = entry.roots()
-        self._names: set[str] = set()
-        if entry.kind in ("function", "module"):
-            self._names.add(str(entry.module))
-        self._original = dict(sys.modules)
-        self._before: set[str] = set()
-
-    def _is_game_module(self, module: object) -> bool:
-        filename = getattr(module, "__file__", None)
-        if not filename or not filename.endswith(".py"):
-            return False
-        path = Path(filename).resolve()
-        return any(path == root or root in path.parents for root in self._roots)
-
-    def purge(self) -> None:
-        """Drop the game's modules from ``sys.modules`` before a fresh start."""
-        for name in self._names:
-            sys.modules.pop(name, None)
-        self._before = set(sys.modules)
-
-    def game_module_names(self) -> set[str]:
-        """Names of the game's modules known so far, those imported this episode included."""
-        new = {n for n in set(sys.modules) - self._before if self._is_game_module(sys.modules[n])}
-        return self._names | new
-
-    def note_episode_end(self) -> None:
-        """Remember the game modules imported during the episode that just ended."""
-        for name in set(sys.modules) - self._before:
-            if self._is_game_module(sys.modules.get(name)):
-                self._names.add(name)
-
-    def restore(self) -> None:
-        """Remove the game's modules and put back any that were imported before the harness."""
-        for name in self._names:
-            sys.modules.pop(name, None)
-            if name in self._original:
-                sys.modules[name] = self._original[name]
-
-
-#: Compiled game code by (path, modification time). Every episode re-executes the game's modules;
-#: compiling them again each time would dominate a reset where no .pyc files are written.
-_CODE: dict[tuple[str, int], types.CodeType] = {}
-
-
-def _compiled(path: Path) -> types.CodeType:
-    key = (str(path), path.stat().st_mtime_ns)
-    code = _CODE.get(key)
-    if code is None:
-        code = _CODE[key] = compile(path.read_bytes(), str(path), "exec")
-    return code
-
-
-class _CachingLoader(importlib.machinery.SourceFileLoader):
-    """A source loader that compiles each version of a file once per process."""
-
-    def get_code(self, fullname: str) -> types.CodeType:
-        return _compiled(Path(self.path))
-
-
-class CodeCache:
-    """An import hook serving the game's own modules from :data:`_CODE`.
-
-    Only modules under the entry's roots are affected; everything else imports as usual.
-    """
-
-    def __init__(self, entry: Entry) -> None:
-        self._roots = entry.roots()
-
-    def find_spec(
-        self, fullname: str, path: Any = None, target: Any = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        """PathFinder's spec, with a caching loader when the module is the game's own source."""
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
-        if spec is None or type(spec.loader) is not importlib.machinery.SourceFileLoader:
-            return None
-        origin = Path(spec.origin or "").resolve()
-        if not any(origin == root or root in origin.parents for root in self._roots):
-            return None
-        spec.loader = _CachingLoader(fullname, spec.origin)
-        return spec

@@ -7,6 +7,7 @@ frame. The game is never edited: everything goes through the interception layer.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any, SupportsFloat
 
@@ -16,9 +17,10 @@ from gymnasium import spaces
 
 from pygameplayer.capture import FrameGrabber
 from pygameplayer.errors import HookError, InvalidAction, ResetNeeded
+from pygameplayer.gameside import Ended
 from pygameplayer.hooks import Binding, GameView
 from pygameplayer.registry import get_spec
-from pygameplayer.session import Ended, GameSession
+from pygameplayer.session import GameSession
 from pygameplayer.spec import GameSpec
 
 OBS_TYPES = ("rgb", "grayscale", "state")
@@ -76,6 +78,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self.action_names = self.game.action_table.names
         self.action_space = spaces.Discrete(len(self.game.action_table))
         self._actions = self.game.action_table.actions
+        self._resize = resize
         self._grabber = FrameGrabber(size, grayscale=obs_type == "grayscale", resize=resize)
         self._full_frame = FrameGrabber()
         self._bindings: list[Binding] = []
@@ -103,12 +106,29 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Start the game afresh, seeded, and return its first frame."""
+        info = self.restart(seed)
+        return self._observe(), info
+
+    def restart(self, seed: int | None = None) -> dict[str, Any]:
+        """:meth:`reset` without the observation (read it with :meth:`observe`)."""
         super().reset(seed=seed)
         self._start(int(self.np_random.integers(2**31 - 1)))
-        return self._observe(), {}
+        return {}
 
     def step(self, action: Any) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
         """Hold ``action`` for ``frameskip`` frames of the game."""
+        reward, terminated, info = self.play(action)
+        return self._observe(), reward, terminated, False, info
+
+    def observe(self, out: np.ndarray | None = None) -> np.ndarray:
+        """The current observation, written into ``out`` when given (no copy in between)."""
+        return self._observe(out)
+
+    def play(self, action: Any) -> tuple[float, bool, dict[str, Any]]:
+        """:meth:`step` without the observation: ``(reward, terminated, info)``.
+
+        For vector envs that write observations straight into their own arrays.
+        """
         if not self._running:
             raise ResetNeeded(
                 f"step() on game {self.game.name!r} needs a running episode: call reset() first "
@@ -120,7 +140,9 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         session = self.session
         inputs = session.inputs
         inputs.apply(self._actions[index], session.time.now_ms())
-        ended: Ended | None = None
+        read_reward, terminate = self._reward, self._terminate
+        reward = 0.0
+        end_reason: str | None = None
         for frame in range(self.frameskip):
             if frame and inputs.clicks_pending:
                 inputs.release_clicks()
@@ -129,16 +151,19 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             except BaseException:
                 self._running = False
                 raise
+            if read_reward is not None:
+                reward += read_reward()
             if type(message) is Ended:
-                ended = message
+                end_reason = message.reason
                 break
-        reward = self._reward() if self._reward is not None else 0.0
-        terminated = ended is not None or any(t() for t in self._terminate)
+            if terminate and any(t() for t in terminate):
+                end_reason = "hook"
+                break
         info: dict[str, Any] = {}
-        if terminated:
+        if end_reason is not None:
             self._running = False
-            info["end_reason"] = ended.reason if ended is not None else "hook"
-        return self._observe(), reward, terminated, False, info
+            info["end_reason"] = end_reason
+        return reward, end_reason is not None, info
 
     def render(self) -> np.ndarray | None:
         """``rgb_array``: the full-resolution frame; ``human``: nothing (the window is live)."""
@@ -197,13 +222,17 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self._bindings = []
         self._reward, self._terminate, self._state = None, [], None
 
-    def _observe(self) -> np.ndarray:
+    def _observe(self, out: np.ndarray | None = None) -> np.ndarray:
         if self.obs_type == "state":
             assert self._state is not None
-            return np.asarray(self._state(), dtype=np.float32)
+            state = np.asarray(self._state(), dtype=np.float32)
+            if out is None:
+                return state
+            out[...] = state
+            return out
         surface = self.session.display_surface()
         assert surface is not None
-        return self._grabber.grab(surface)
+        return self._grabber.grab(surface, out)
 
     def _action_index(self, action: Any) -> int:
         try:
@@ -229,18 +258,19 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             length = self.game.state.size or self._probe("state", self._probe_state)
             low, high = self.game.state_bounds or (-np.inf, np.inf)
             return spaces.Box(low, high, shape=(length,), dtype=np.float32)
-        native = self.game.screen_size
-        if size is None and native is None:
-            native = self._probe("screen", self._probe_size)
-        shape = self._grabber.shape(native or (0, 0))
-        return spaces.Box(0, 255, shape=shape, dtype=np.uint8)
+        if size is None:
+            # Observations keep this size even if the game changes its window's later.
+            size = self.game.screen_size or self._probe("screen", self._probe_size)
+            grayscale = self.obs_type == "grayscale"
+            self._grabber = FrameGrabber(size, grayscale=grayscale, resize=self._resize)
+        return spaces.Box(0, 255, shape=self._grabber.shape(size), dtype=np.uint8)
 
     def _probe(self, what: str, run: Callable[[], Any]) -> Any:
-        """Run the game once to learn what its spec does not declare; remember it per process."""
-        key = (self.game.entry, what)
-        if key not in _PROBED:
-            _PROBED[key] = run()
-        return _PROBED[key]
+        """Run the game once to learn what its spec does not declare; remember it per spec."""
+        known = _PROBED.setdefault(self.game, {})
+        if what not in known:
+            known[what] = run()
+        return known[what]
 
     def _probe_size(self) -> tuple[int, int]:
         self._start(0)
@@ -255,5 +285,6 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         return int(np.asarray(self._observe()).size)
 
 
-#: Screen sizes and state lengths learned by running a game, keyed by (entry, what).
-_PROBED: dict[tuple[str, str], Any] = {}
+#: Screen sizes and state lengths learned by running a game, per spec (a spec registered again,
+#: with other hooks, is probed again).
+_PROBED: weakref.WeakKeyDictionary[GameSpec, dict[str, Any]] = weakref.WeakKeyDictionary()

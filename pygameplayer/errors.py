@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 __all__ = [
     "EntryError",
-    "GameAlreadyRunning",
     "GameCrashed",
     "GameStalled",
     "HookError",
@@ -21,6 +20,7 @@ __all__ = [
     "UnknownGame",
     "UnsupportedGame",
     "WindowClosed",
+    "WindowInUse",
     "did_you_mean",
 ]
 
@@ -64,8 +64,8 @@ class GameStalled(PygamePlayerError, RuntimeError):
     """The game ran for a long (virtual) time without showing a frame."""
 
 
-class GameAlreadyRunning(PygamePlayerError, RuntimeError):
-    """A second game was opened while one is already live in this process."""
+class WindowInUse(PygamePlayerError, RuntimeError):
+    """A second game asked for a real window while one is open (PyGame has one per process)."""
 
 
 class UnsupportedGame(PygamePlayerError, RuntimeError):

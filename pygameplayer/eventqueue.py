@@ -88,7 +88,10 @@ class EventQueue:
         return eventtype in self._blocked
 
     def set_blocked(self, eventtype: EventTypes) -> None:
-        """Block types from being queued; ``None`` blocks every type."""
+        """Block types from being queued; ``None`` blocks every type.
+
+        As in SDL, events of a newly blocked type already waiting in the queue are dropped.
+        """
         if eventtype is None:
             self._block_all = True
             self._excepted.clear()
@@ -96,6 +99,7 @@ class EventQueue:
             self._excepted -= _type_set(eventtype)
         else:
             self._blocked |= _type_set(eventtype)
+        self._events = [e for e in self._events if not self._is_blocked(e.type)]
 
     def set_allowed(self, eventtype: EventTypes) -> None:
         """Allow types to be queued again; ``None`` allows every type."""

@@ -12,11 +12,15 @@ from dataclasses import dataclass
 
 import pygame
 
-#: Wall-clock epoch (seconds) that ``time.time()`` reports to a game at virtual time zero. Fixed, so
-#: a game that seeds or branches on the date is still deterministic.
+#: Wall-clock epoch (seconds) that ``time.time()`` reports to a game at virtual time zero, plus an
+#: offset drawn from the episode's seed: a game seeding its random numbers from the clock is
+#: reproducible under the same seed, and differs between seeds.
 VIRTUAL_EPOCH_S = 1_700_000_000.0
-#: Where ``time.monotonic()`` and ``time.perf_counter()`` start for a game, in seconds.
+#: Where ``time.monotonic()`` and ``time.perf_counter()`` start for a game, in seconds (plus the
+#: same offset).
 VIRTUAL_MONOTONIC_START_S = 10_000.0
+_SEED_OFFSETS = 2**24  # seconds: about 194 days of possible start dates
+_real_get_ticks = pygame.time.get_ticks
 
 
 @dataclass
@@ -34,18 +38,13 @@ class GameTime:
         virtual: advance only through :meth:`advance` (training) instead of following the wall
             clock (a person watching).
         post: callback that puts a fired timer event on the game's queue.
-        real_ticks: the real ``pygame.time.get_ticks`` (used in real-time mode).
     """
 
-    def __init__(
-        self,
-        virtual: bool,
-        post: Callable[[pygame.event.Event], None],
-        real_ticks: Callable[[], int],
-    ) -> None:
+    def __init__(self, virtual: bool, post: Callable[[pygame.event.Event], None]) -> None:
         self.virtual = virtual
         self._post = post
-        self._real_ticks = real_ticks
+        self._real_ticks = _real_get_ticks
+        self.offset_s = 0.0
         self._now = 0.0
         self._base = 0.0  # virtual time = base + count * step: multiplied, not summed, so
         self._step = 0.0  # 1000/60 ms frames add up to exactly 1000 ms every 60 frames
@@ -54,8 +53,9 @@ class GameTime:
         self._timers: dict[int, _Timer] = {}
         self._next_due = float("inf")
 
-    def begin_episode(self) -> None:
+    def begin_episode(self, seed: int = 0) -> None:
         """Start a fresh game at time zero with no timers."""
+        self.offset_s = float(seed % _SEED_OFFSETS)
         self._now = self._base = self._step = 0.0
         self._count = 0
         self._real_start = self._real_ticks()
@@ -110,26 +110,36 @@ class GameTime:
 
 
 class TickStats:
-    """Per-``Clock`` bookkeeping so ``get_time`` and ``get_fps`` agree with the virtual clock."""
+    """One game ``Clock``'s bookkeeping, kept the way PyGame keeps it.
 
-    __slots__ = ("last_tick", "last_dt", "history")
+    ``get_fps`` is 0 until eleven ticks have passed, then the rate over the last group of ten
+    ticks (the first tick only starts the count); ``get_rawtime`` is the previous tick's time
+    minus what it spent waiting.
+    """
+
+    __slots__ = ("last_tick", "last_dt", "raw_dt", "_count", "_fps_tick", "_fps")
 
     def __init__(self, created: int) -> None:
         self.last_tick = created
-        self.last_dt = 0
-        self.history: list[int] = []
+        self.last_dt = self.raw_dt = 0
+        self._count = -1
+        self._fps_tick = created
+        self._fps = 0.0
 
-    def record(self, now: int) -> int:
+    def record(self, now: int, waited_ms: float = 0.0) -> int:
         """Note a tick at integer time ``now``; return the milliseconds since the previous one."""
         dt = now - self.last_tick
-        self.last_tick = now
-        self.last_dt = dt
-        self.history.append(dt)
-        if len(self.history) > 10:
-            del self.history[0]
+        self.last_tick, self.last_dt = now, dt
+        self.raw_dt = max(0, dt - int(waited_ms))
+        self._count += 1
+        if self._count == 0:
+            self._fps_tick = now
+        elif self._count >= 10:
+            elapsed = (now - self._fps_tick) / 1000.0
+            self._fps = self._count / elapsed if elapsed else float("inf")
+            self._count, self._fps_tick = 0, now
         return dt
 
     def fps(self) -> float:
-        """Frames per second averaged over the last ten ticks, as ``Clock.get_fps`` reports."""
-        total = sum(self.history)
-        return 1000.0 * len(self.history) / total if total else 0.0
+        """What ``Clock.get_fps()`` returns."""
+        return self._fps

@@ -25,6 +25,7 @@ _MOD_BITS = {
     pygame.K_RGUI: pygame.KMOD_RGUI,
 }
 _NUM_SCANCODES = 512
+_WHEEL = {4: 1, 5: -1}  # wheel "buttons" and the direction of their wheel events
 _scancode_lookup: pygame.key.ScancodeWrapper | None = None
 
 
@@ -78,7 +79,6 @@ class InputDevice:
         """Release everything and centre nothing: the state of a freshly opened window."""
         self.keys: frozenset[int] = frozenset()
         self.mods = 0
-        self._extra_mods = 0
         self.mouse_pos = (0, 0)
         self._rel = (0, 0)
         self.buttons: frozenset[int] = frozenset()
@@ -87,6 +87,11 @@ class InputDevice:
         self.repeat = (0, 0)
         self._repeat_due: dict[int, float] = {}
         self.pressed = self._pressed_for(self.keys)
+        self.grabbed = False
+        self.relative_mode = False
+        self._since_pump: dict[str, set[int]] = {"keys down": set(), "keys up": set()}
+        self._since_pump.update({"buttons down": set(), "buttons up": set()})
+        self.just: dict[str, frozenset[int]] = {name: frozenset() for name in self._since_pump}
 
     def _pressed_for(self, keys: frozenset[int]) -> pygame.key.ScancodeWrapper:
         wrapper = self._pressed_cache.get(keys)
@@ -117,8 +122,11 @@ class InputDevice:
         if action.clicks:
             for button in action.clicks:
                 self._button(pygame.MOUSEBUTTONDOWN, button)
-            self.buttons = self.buttons | frozenset(action.clicks)
-            self._pending_release = action.clicks
+                if button in _WHEEL:
+                    self._wheel_notch(button)
+            pressed = tuple(b for b in action.clicks if b not in _WHEEL)
+            self.buttons = self.buttons | frozenset(pressed)
+            self._pending_release = pressed
 
     def release_clicks(self) -> None:
         """Let go of buttons clicked on the previous frame."""
@@ -141,16 +149,32 @@ class InputDevice:
             self.mods &= ~_MOD_BITS.get(key, 0)
             self._key_event(pygame.KEYUP, key)
             self._repeat_due.pop(key, None)
+            self._since_pump["keys up"].add(key)
         for key in sorted(pressed):
             self.mods |= _MOD_BITS.get(key, 0)
             self._key_event(pygame.KEYDOWN, key)
             if self.repeat[0] > 0:
                 self._repeat_due[key] = now_ms + self.repeat[0]
+            self._since_pump["keys down"].add(key)
         self.keys = keys
         self.pressed = self._pressed_for(keys)
 
+    def pumped(self) -> None:
+        """The game pumped events: what was pressed and released since becomes "just" so."""
+        for name, changed in self._since_pump.items():
+            self.just[name] = frozenset(changed)
+            changed.clear()
+
+    def just_keys(self, name: str) -> pygame.key.ScancodeWrapper:
+        """pygame-ce's ``key.get_just_pressed()`` (``"keys down"``) or ``get_just_released()``."""
+        return self._pressed_for(self.just[name])
+
+    def just_buttons(self, name: str, num_buttons: int = 3) -> tuple[bool, ...]:
+        """pygame-ce's ``mouse.get_just_pressed()`` (``"buttons down"``) or ``_released()``."""
+        return tuple(b in self.just[name] for b in range(1, num_buttons + 1))
+
     def _key_event(self, kind: int, key: int) -> None:
-        mods = self.mods | self._extra_mods
+        mods = self.mods
         attributes = _KEY_ATTRIBUTES.get((key, mods))
         if attributes is None:
             attributes = _KEY_ATTRIBUTES[key, mods] = _key_attributes(key, mods)
@@ -161,13 +185,14 @@ class InputDevice:
             )
 
     def _move(self, pos: tuple[int, int]) -> None:
-        self._rel = (pos[0] - self.mouse_pos[0], pos[1] - self.mouse_pos[1])
+        rel = (pos[0] - self.mouse_pos[0], pos[1] - self.mouse_pos[1])
+        self._rel = (self._rel[0] + rel[0], self._rel[1] + rel[1])
         self.mouse_pos = pos
         self._post(
             pygame.event.Event(
                 pygame.MOUSEMOTION,
                 pos=pos,
-                rel=self._rel,
+                rel=rel,
                 buttons=self.mouse_buttons(3),
                 touch=False,
                 window=None,
@@ -175,8 +200,27 @@ class InputDevice:
         )
 
     def _button(self, kind: int, button: int) -> None:
+        down = kind == pygame.MOUSEBUTTONDOWN
+        self._since_pump["buttons down" if down else "buttons up"].add(button)
         self._post(
             pygame.event.Event(kind, pos=self.mouse_pos, button=button, touch=False, window=None)
+        )
+
+    def _wheel_notch(self, button: int) -> None:
+        """A wheel "button" is let go at once, and SDL adds a wheel event."""
+        self._button(pygame.MOUSEBUTTONUP, button)
+        y = _WHEEL[button]
+        self._post(
+            pygame.event.Event(
+                pygame.MOUSEWHEEL,
+                flipped=False,
+                x=0,
+                y=y,
+                precise_x=0.0,
+                precise_y=float(y),
+                touch=False,
+                window=None,
+            )
         )
 
     def mouse_buttons(self, num_buttons: int = 3) -> tuple[bool, ...]:
@@ -196,11 +240,14 @@ class InputDevice:
 
     def get_mods(self) -> int:
         """What ``pygame.key.get_mods()`` returns."""
-        return self.mods | self._extra_mods
+        return self.mods
 
     def set_mods(self, mods: int) -> None:
-        """The game forced modifier state (``pygame.key.set_mods``)."""
-        self._extra_mods = mods & ~self.mods
+        """The game set the modifier state (``pygame.key.set_mods``), held keys' bits included.
+
+        As in SDL, pressing or releasing a modifier key changes its bit again.
+        """
+        self.mods = int(mods)
 
     def set_repeat(self, delay: int = 0, interval: int = 0) -> None:
         """Emulate ``pygame.key.set_repeat`` on the game's clock."""

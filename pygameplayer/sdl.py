@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 _HEADLESS = {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+#: The variables that choose SDL's video and audio drivers.
+DRIVER_VARIABLES = tuple(_HEADLESS)
 #: Without this SDL turns Ctrl-C and SIGTERM into a QUIT event, which a game may ignore and which
 #: a harness reading its own event queue would never see: training could not be interrupted.
 _ALWAYS = {"SDL_NO_SIGNAL_HANDLERS": "1", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}

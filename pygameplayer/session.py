@@ -1,90 +1,54 @@
-"""One live game in this process, run frame by frame from the outside.
+"""One live game, run frame by frame from the outside.
 
-The game keeps its own main loop. It runs in a greenlet: whenever it reaches a frame boundary
-(``Clock.tick``, a wait, or reading input after drawing) the interception layer switches back to
-the environment with a message, and the environment switches in again to run the next frame. No
-threads, no races: exactly one side runs at a time.
+The game keeps its own main loop. It runs in a greenlet: whenever it reaches a frame boundary the
+interception layer switches back to the environment with a message, and the environment switches
+in again to run the next frame. No threads, no races: exactly one side runs at a time.
 
-Only one game can be live per process, because PyGame has one display and games keep their state
-in module globals. Opening a second raises :class:`GameAlreadyRunning`; after :meth:`close` a new
-session may open.
+Any number of sessions may be live in one process, of one game or of several: each game draws on
+its own surface and has its own modules, input, clocks and random numbers (see
+:mod:`pygameplayer.gameside` and :mod:`pygameplayer.sandbox`). Only a real window is one at a time.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
+import importlib
 import traceback
 import types
+import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import cv2
 import greenlet
-import numpy as np
 import pygame
 
-from pygameplayer import interception, sdl
-from pygameplayer.entry import CodeCache, Entry, ModuleTracker
+from pygameplayer import interception
+from pygameplayer.entry import Entry
 from pygameplayer.errors import (
     EntryError,
-    GameAlreadyRunning,
     GameCrashed,
     GameStalled,
     PygamePlayerError,
     ResetNeeded,
+    WindowClosed,
+    WindowInUse,
 )
-from pygameplayer.eventqueue import EventQueue
-from pygameplayer.gametime import GameTime
-from pygameplayer.inputs import InputDevice
-from pygameplayer.patching import Patcher
+from pygameplayer.gameside import Ended, GameSide
+from pygameplayer.live import LIVE, GameGreenlet
+from pygameplayer.modules import GameModules
+from pygameplayer.pacing import FRAME, IDLE
+from pygameplayer.sandbox import Sandbox
 
-FRAME = 1  #: the game drew and reached a frame boundary
-IDLE = 2  #: the game reached a frame boundary without drawing (a wait screen, a pause)
+__all__ = ["FRAME", "IDLE", "READY", "Ended", "GameSession"]
+
 READY = 3  #: the game's modules are loaded and its loop is about to start
-
-
-@dataclass(frozen=True)
-class Ended:
-    """The game's episode is over: it returned, exited, quit, or a hook ended it."""
-
-    reason: str
-    detail: object = None
-
-
-_live: GameSession | None = None
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
-_inherited: list[object] = []
+#: Times a game that refuses to end is told again before it is left behind.
+_KILL_ATTEMPTS = 3
 
 
-def _forget_inherited_game() -> None:
-    """In a child forked while a game was live: that game belongs to the parent.
-
-    The child undoes the inherited patches and releases the one-game claim, so it can open a game
-    of its own (as Gymnasium's async vector env workers do). The parent's suspended greenlet is
-    kept referenced, never resumed or collected, so none of the game's code runs in the child.
-    """
-    global _live
-    if _live is not None:
-        _inherited.append(_live._glet)
-        _live._glet = None
-        _live._patcher.restore()
-        _live.opened = False
-        _live = None
-
-
-os.register_at_fork(after_in_child=_forget_inherited_game)
-
-
-def _private_random() -> types.ModuleType:
-    """A separate copy of :mod:`random`, so the game's random stream is its own."""
-    spec = importlib.util.find_spec("random")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+class _Swallowed:
+    """The game caught the exit it was sent and went on (a bare ``except:`` in its loop)."""
 
 
 class GameSession:
@@ -96,15 +60,10 @@ class GameSession:
         fps: force this frame rate (virtual ms per frame = 1000 / fps); ``None`` follows the rate
             the game asks ``Clock.tick`` for.
         realtime: run on the wall clock and pace frames (a person watching) instead of virtual time.
-        headless: use SDL's dummy video and audio drivers.
+        headless: draw on a surface of the game's own, no window (SDL's dummy drivers).
         passthrough: a person plays: input and time are PyGame's own, only frames are observed.
         stall_frames: frames a game may run without ever drawing before :class:`GameStalled`.
     """
-
-    #: Input or clock reads without a frame boundary before one is forced (busy-wait loops).
-    POLL_LIMIT = 1000
-    #: Display updates without a frame boundary before one is forced (loops that never wait).
-    UPDATE_LIMIT = 8
 
     def __init__(
         self,
@@ -119,65 +78,67 @@ class GameSession:
     ) -> None:
         self.entry = entry
         self.name = name
-        self.fps = fps
-        self.realtime = realtime or passthrough
         self.headless = headless
         self.passthrough = passthrough
         self.stall_frames = stall_frames
-        self.queue = EventQueue()
-        self.inputs = InputDevice(self.queue.post)
-        self.time = GameTime(not self.realtime, self.queue.post, pygame.time.get_ticks)
+        self.side = GameSide(
+            name,
+            self._to_env,
+            fps=fps,
+            virtual=not (realtime or passthrough),
+            headless=headless,
+            owns_input=not passthrough,
+        )
         self.main_module: types.ModuleType | None = None
-        self.in_game = False
-        self.killing = False
         self.opened = False
         self.ended: Ended | None = None
         self.frames = 0
-        self._glet: greenlet.greenlet | None = None
+        self._glet: GameGreenlet | None = None
         self._env_glet: greenlet.greenlet | None = None
-        self._patcher = Patcher()
-        self._game_frame_ms = 1000.0 / 60.0
-        self._reset_frame_state()
+        self._killing = False
+        self._modules: GameModules | None = None
+        self._sandbox: Sandbox | None = None
 
     # ------------------------------------------------------------------ environment side
 
+    @property
+    def inputs(self) -> Any:
+        """The game's virtual keyboard and mouse."""
+        return self.side.inputs
+
+    @property
+    def time(self) -> Any:
+        """The game's clock."""
+        return self.side.time
+
     def open(self) -> None:
-        """Claim the process, prepare SDL and install the interception layer."""
-        global _live
+        """Prepare SDL and the interception layer (installed by the first live session)."""
         if self.opened:
             return
-        if _live is not None:
-            raise GameAlreadyRunning(
-                f"cannot open game {self.name!r}: game {_live.name!r} is still running in this "
-                "process, and PyGame has only one display. Call close() on the first environment, "
-                "or run several games in separate processes with gymnasium.make_vec(..., "
-                "vectorization_mode='async')."
-            )
-        _live = self
+        if not self.headless:
+            for other in LIVE.sessions:
+                if not other.headless:
+                    raise WindowInUse(
+                        f"cannot open a window for game {self.name!r}: game {other.name!r} already "
+                        "shows one, and PyGame has a single window per process. Close that "
+                        "environment first, or make this one headless (render_mode=None or "
+                        "'rgb_array'), which any number of games can be at once."
+                    )
         try:
-            self._sdl_before = sdl.configure(self.headless)
-            self._pygame_was_init = pygame.get_init()
-            self.real = interception.install(self, self._patcher)
-            self.real.init()
-            self._tracker = ModuleTracker(self.entry)
-            self._patcher.patch(sys, "meta_path", [CodeCache(self.entry), *sys.meta_path])
-            self._random = _private_random()
-            self._agent_random = sys.modules.get("random")
-            self._argv = self.entry.argv
-            self._workdir = str(self.entry.workdir) if self.entry.workdir else None
-            if self._workdir and self._workdir not in sys.path:
-                sys.path.insert(0, self._workdir)
-                self._added_path = self._workdir
-            else:
-                self._added_path = None
-            self._real_clock = self.real.Clock()
-            # OpenCV's thread pool falls asleep between frames and costs more to wake than a
-            # small resize takes; capture runs single-threaded while a game is open.
-            self._cv_threads = cv2.getNumThreads()
-            cv2.setNumThreads(1)
+            self._modules = GameModules(self.entry.roots(), self.entry.module)
+            self.side.modules = self._modules
+            workdir, path_entry = self.entry.workdir, self.entry.path_entry
+            self._sandbox = Sandbox(
+                self.side.random.module,
+                self.entry.argv,
+                str(workdir) if workdir else None,
+                str(path_entry) if path_entry else None,
+                self._modules,
+            )
+            LIVE.add(self)
+            interception.prepare_display(self.headless)
         except BaseException:
-            self._patcher.restore()
-            _live = None
+            LIVE.remove(self)
             raise
         self.opened = True
 
@@ -190,17 +151,13 @@ class GameSession:
                 ``module:function`` entries, else at its first frame boundary); hooks bind here.
         """
         self.stop()
-        self._tracker.purge()
-        self._random.seed(seed)
-        np.random.seed(seed % 2**32)
-        self.queue.reset()
-        self.inputs.reset()
-        self.time.begin_episode()
-        self._reset_frame_state()
+        assert self._modules is not None
+        self._modules.purge()
+        self.side.begin(seed)
         self.ended = None
         self.frames = 0
         self.main_module = None
-        self._glet = greenlet.greenlet(self._game_main)
+        self._glet = GameGreenlet(self._game_main, self.side)
         message = self.resume()
         if not isinstance(message, Ended):
             try:
@@ -228,23 +185,10 @@ class GameSession:
         glet = self._glet
         if glet is None or glet.dead or self.ended is not None:
             raise ResetNeeded(f"game {self.name!r} is not running: call reset() first")
-        self._enter()
-        try:
-            message = glet.switch()
-        except PygamePlayerError:
-            self._finish()
-            raise
-        except (KeyboardInterrupt, greenlet.GreenletExit):
-            self._finish()
-            raise
-        except BaseException as exc:
-            self._finish()
-            raise GameCrashed(self._crash_message(exc)) from exc
-        finally:
-            self._leave()
+        message = self._run(glet.switch)
         if isinstance(message, Ended):
             self.ended = message
-            self._tracker.note_episode_end()
+            self._glet = None
         elif message == FRAME:
             self.frames += 1
         if not self.headless and not self.passthrough:
@@ -252,106 +196,137 @@ class GameSession:
         return message
 
     def stop(self) -> None:
-        """End the running game, if any, letting its ``finally`` blocks run."""
+        """End the running game, if any, letting its ``finally`` blocks run.
+
+        A game that catches the exit and carries on is left behind (never resumed again) with a
+        warning: ending a game never depends on its cooperation.
+        """
         glet, self._glet = self._glet, None
-        if glet is None:
+        if glet is None or glet.dead:
             return
-        if not glet.dead:
-            self.killing = True
-            self._enter()
-            try:
-                for _ in range(3):
-                    glet.throw(greenlet.GreenletExit)
-                    if glet.dead:
-                        break
-            except Exception:  # noqa: BLE001 - the game failing while torn down changes nothing
-                pass
-            finally:
-                self._leave()
-                self.killing = False
-        self._tracker.note_episode_end()
+        self._killing = True
+        try:
+            for _ in range(_KILL_ATTEMPTS):
+                try:
+                    message = self._run(lambda: glet.throw(greenlet.GreenletExit))
+                except Exception:  # noqa: BLE001 - the game failing while torn down changes nothing
+                    return
+                if glet.dead:
+                    return
+                if not isinstance(message, _Swallowed):
+                    continue
+            LIVE.keep_forever(glet)
+            warnings.warn(
+                f"game {self.name!r} did not end when told to (it catches every exception, "
+                "probably with a bare 'except:' in its loop); it was left behind, never to run "
+                "again, and starts afresh at the next reset()",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        finally:
+            self._killing = False
 
     def close(self) -> None:
-        """Stop the game and undo everything: patches, modules, SDL settings, the process claim."""
-        global _live
+        """Stop the game and undo what it changed: modules, SDL settings, patches (when last)."""
         if not self.opened:
             return
         try:
             self.stop()
         finally:
             self.opened = False
-            self._patcher.restore()
-            self._tracker.restore()
-            if self._added_path and self._added_path in sys.path:
-                sys.path.remove(self._added_path)
-            if not self._pygame_was_init:
-                pygame.quit()
-            cv2.setNumThreads(self._cv_threads)
-            sdl.restore(self._sdl_before)
-            if _live is self:
-                _live = None
+            if self._sandbox is not None:
+                self._sandbox.close()
+            if not self.headless:
+                interception.window_closed()
+            LIVE.remove(self)
+
+    def forget(self) -> None:
+        """In a forked child: this game is the parent's; never run or collect it here."""
+        if self._glet is not None:
+            LIVE.keep_forever(self._glet)
+        self._glet = None
+        self.opened = False
+
+    def display_surface(self) -> pygame.Surface | None:
+        """The game's display surface, or ``None`` before it opened one."""
+        return self.side.display.get_surface()
+
+    def import_module(self, name: str) -> types.ModuleType:
+        """Import a module the way the game would, so a module of the game's becomes its own."""
+
+        def import_it() -> types.ModuleType | ImportError:
+            try:
+                return importlib.import_module(name)
+            except ImportError as exc:
+                return exc
+
+        result = self._run(GameGreenlet(import_it, self.side).switch)
+        if isinstance(result, ImportError):
+            raise result
+        return result
 
     def game_frames(self) -> list[types.FrameType]:
-        """The game's Python frames, innermost first, without the harness's or greenlet's own.
-
-        Read while the game is suspended at a frame boundary (or from inside it), this is the
-        stack of calls the game is in the middle of, with their local variables.
-        """
-        glet = self._glet
-        if glet is None or glet.dead:
-            return []
-        frame = sys._getframe(1) if glet is greenlet.getcurrent() else glet.gr_frame
+        """The game's suspended Python frames, innermost first (its own code only)."""
         frames = []
+        frame = self._glet.gr_frame if self._glet is not None else None
         while frame is not None:
-            filename = frame.f_code.co_filename
-            if not filename.startswith(_PACKAGE_DIR) and "greenlet" not in filename:
+            if not _is_harness_file(frame.f_code.co_filename):
                 frames.append(frame)
             frame = frame.f_back
         return frames
 
     def game_modules(self) -> dict[str, types.ModuleType]:
-        """The game's own modules by name (its main module under ``entry.main_name``)."""
-        if not self.opened:
-            return {}
-        modules = {
-            name: sys.modules[name]
-            for name in self._tracker.game_module_names()
-            if name in sys.modules
-        }
-        if self.main_module is not None:
-            modules[self.entry.main_name] = self.main_module
-        return modules
+        """The game's own modules by name."""
+        return self._modules.modules() if self._modules is not None else {}
 
-    def display_surface(self) -> pygame.Surface | None:
-        """The game's display surface, or ``None`` before it opened one."""
-        return pygame.display.get_surface()
+    # ------------------------------------------------------------------ switching
 
-    def _finish(self) -> None:
-        self._glet = None
-        self._tracker.note_episode_end()
-
-    def _enter(self) -> None:
+    def _run(self, switch: Callable[[], Any]) -> Any:
+        """Switch into the game's code with its process state in place; translate its failures."""
+        assert self._sandbox is not None
         self._env_glet = greenlet.getcurrent()
-        self.in_game = True
-        sys.modules["random"] = self._random
-        self._saved_argv = sys.argv
-        sys.argv = self._argv
-        if self._workdir:
-            self._saved_cwd = os.getcwd()
-            os.chdir(self._workdir)
+        self._sandbox.enter()
+        try:
+            return switch()
+        except (PygamePlayerError, KeyboardInterrupt, greenlet.GreenletExit):
+            self._glet = None
+            raise
+        except BaseException as exc:
+            self._glet = None
+            raise GameCrashed(self._crash_message(exc)) from exc
+        finally:
+            self._sandbox.leave()
 
-    def _leave(self) -> None:
-        self.in_game = False
-        if self._agent_random is not None:
-            sys.modules["random"] = self._agent_random
-        sys.argv = self._saved_argv
-        if self._workdir:
-            os.chdir(self._saved_cwd)
+    def _to_env(self, message: Any) -> None:
+        """Game side: hand ``message`` to the environment; return when resumed."""
+        if self._killing:
+            if isinstance(message, Ended):
+                return  # quitting while being ended (a finally block): let it finish
+            message = _Swallowed()
+        assert self._env_glet is not None
+        self._env_glet.switch(message)
+        if self._killing:
+            raise greenlet.GreenletExit
+
+    def _game_main(self) -> Ended:
+        try:
+            self.entry.run(self._set_main, self._ready, self._claim)
+        except SystemExit as exc:
+            return Ended("exit", exc.code)
+        return Ended("returned")
+
+    def _set_main(self, module: types.ModuleType) -> None:
+        self.main_module = module
+
+    def _claim(self, name: str) -> None:
+        assert self._modules is not None
+        self._modules.claim(name)
+
+    def _ready(self) -> None:
+        self._to_env(READY)
 
     def _pump_window(self) -> None:
-        from pygameplayer.errors import WindowClosed
-
-        for event in self.real.event_get():
+        for event in interception.real_events():
             if event.type == pygame.QUIT or (
                 event.type == pygame.WINDOWCLOSE and pygame.display.get_surface() is not None
             ):
@@ -373,9 +348,7 @@ class GameSession:
 
     def _crash_message(self, exc: BaseException) -> str:
         frames = [
-            f
-            for f in traceback.extract_tb(exc.__traceback__)
-            if not f.filename.startswith(_PACKAGE_DIR) and "greenlet" not in f.filename
+            f for f in traceback.extract_tb(exc.__traceback__) if not _is_harness_file(f.filename)
         ]
         text = "".join(traceback.format_list(frames))
         text += "".join(traceback.format_exception_only(type(exc), exc))
@@ -385,94 +358,6 @@ class GameSession:
             "reset() starts the game afresh."
         )
 
-    # ------------------------------------------------------------------ game side
 
-    def _reset_frame_state(self) -> None:
-        self._drawn = False
-        self._paced = False
-        self._polls = 0
-        self._updates = 0
-
-    def _game_main(self) -> Ended:
-        try:
-            self.entry.run(self._set_main, self._ready)
-        except SystemExit as exc:
-            return Ended("exit", exc.code)
-        return Ended("returned")
-
-    def _set_main(self, module: types.ModuleType) -> None:
-        self.main_module = module
-
-    def _ready(self) -> None:
-        self._to_env(READY)
-
-    def _to_env(self, message: int | Ended) -> None:
-        if self.killing:
-            raise greenlet.GreenletExit
-        self._polls = 0
-        self._updates = 0
-        assert self._env_glet is not None
-        self._env_glet.switch(message)
-        if self.killing:
-            raise greenlet.GreenletExit
-
-    @property
-    def frame_ms(self) -> float:
-        """Length of one frame in milliseconds of game time."""
-        return 1000.0 / self.fps if self.fps else self._game_frame_ms
-
-    def frame_boundary(self, ms: float, real_wait: Callable[[], object] | None = None) -> None:
-        """The game finished a frame: hand it to the environment, then advance time by ``ms``."""
-        message = FRAME if self._drawn else IDLE
-        self._drawn = False
-        if self.realtime:
-            if real_wait is not None:
-                real_wait()
-            else:
-                self._real_clock.tick(1000.0 / ms if ms > 0 else 0)
-        self._to_env(message)
-        self.time.advance(ms)
-        if self.inputs.repeat[0]:
-            self.inputs.repeat_keys(self.time.now_ms())
-
-    def pace(self, ms: float, real_wait: Callable[[], object] | None = None) -> None:
-        """The game waits (tick, wait, delay, sleep): always a frame boundary."""
-        self._paced = True
-        self.frame_boundary(ms, real_wait)
-
-    def clock_tick(self, framerate: float, real_clock: pygame.time.Clock | None) -> None:
-        """A ``Clock.tick(framerate)`` call from the game."""
-        if framerate and framerate > 0:
-            self._game_frame_ms = 1000.0 / framerate
-        rate = self.fps or framerate
-        wait = (lambda: real_clock.tick(rate)) if real_clock is not None else None
-        self.pace(self.frame_ms, wait)
-
-    def input_read(self) -> None:
-        """The game read input or the clock; after drawing, an unpaced game's frame ends here."""
-        if self._drawn and not self._paced:
-            self.frame_boundary(self.frame_ms)
-        else:
-            self._polls += 1
-            if self._polls >= self.POLL_LIMIT:
-                self.frame_boundary(self.frame_ms)
-
-    def display_updated(self) -> None:
-        """The game called ``display.flip`` or ``display.update``."""
-        if self.passthrough:
-            self._drawn = True
-            self._to_env(FRAME)
-            return
-        if self._drawn:
-            self._updates += 1
-            if self._updates >= self.UPDATE_LIMIT:
-                self.frame_boundary(self.frame_ms)
-                self._drawn = True
-                return
-        self._drawn = True
-
-    def end_from_game(self, reason: str) -> None:
-        """The game (or a hook on one of its functions) ended the episode from inside."""
-        if self.killing:
-            return
-        self._to_env(Ended(reason))
+def _is_harness_file(filename: str) -> bool:
+    return filename.startswith(_PACKAGE_DIR) or "greenlet" in filename

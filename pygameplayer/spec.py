@@ -35,6 +35,8 @@ class GameSpec:
         policy: optional scripted reference policy, ``"module:function"`` or a callable taking
             the state observation and returning an action index.
         state_bounds: ``(low, high)`` for the state observation space (default unbounded).
+        workdir: the folder the game runs in (where it finds its assets), instead of the entry's
+            default (a script's own folder, a program folder's parent, else the agent's).
     """
 
     name: str
@@ -51,6 +53,7 @@ class GameSpec:
     description: str = ""
     policy: str | Callable[[Any], int] | None = None
     state_bounds: tuple[float, float] | None = None
+    workdir: str | None = None
     action_table: ActionTable = field(init=False, repr=False)
     parsed_entry: Entry = field(init=False, repr=False)
 
@@ -58,7 +61,7 @@ class GameSpec:
         if not isinstance(self.name, str) or not self.name.strip() or " " in self.name:
             raise ValueError(f"a game name must be a non-empty word, got {self.name!r}")
         set_ = object.__setattr__
-        set_(self, "parsed_entry", Entry.parse(self.entry))
+        set_(self, "parsed_entry", Entry.parse(self.entry, self.workdir))
         set_(self, "action_table", ActionTable(self.actions))
         if self.reward is not None:
             set_(self, "reward", as_reward(self.reward))

@@ -12,7 +12,6 @@ snake's body). Both are accepted wherever a string target is.
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 import types
@@ -45,7 +44,7 @@ class GameView:
     @property
     def screen(self) -> pygame.Surface | None:
         """The game's display surface."""
-        return pygame.display.get_surface()
+        return self._session.display_surface()
 
     @property
     def ticks(self) -> int:
@@ -56,10 +55,10 @@ class GameView:
         """A module of the running game by name (``None`` or ``"__main__"``: the main module)."""
         if name is None or name in ("__main__", self._session.entry.main_name):
             return self.main
-        module = sys.modules.get(name)
+        module = self._session.game_modules().get(name) or sys.modules.get(name)
         if module is None:
             try:
-                module = importlib.import_module(name)
+                module = self._session.import_module(name)
             except ImportError as exc:
                 raise HookError(
                     f"hook names module {name!r}, which cannot be imported ({exc}). Use the "
@@ -73,7 +72,7 @@ class GameView:
 
     def end_episode(self) -> None:
         """End the episode now (call from inside a wrapped game function)."""
-        self._session.end_from_game("hook")
+        self._session.side.end("hook")
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -1,17 +1,18 @@
-"""Several games stepped together, one game per process, with as little messaging as we can.
+"""Games spread over processes, several per process, with as little messaging as we can.
 
-Gymnasium's ``AsyncVectorEnv`` pickles a command and a result per env and step; on a small machine
-that costs over 100 µs per step, more than a small game's whole frame. Here actions, observations,
-rewards and end flags live in shared memory; a step is one byte to each worker and a short reply
-(empty unless the env returned info). By default this process runs env 0 itself while the workers
-run theirs, and both sides poll briefly before sleeping when there are cores to spare.
-It behaves like Gymnasium's vector envs: ``NEXT_STEP``
-autoreset (the step after an episode ends returns the reset observation with reward 0, and its
-action is ignored), infos merged the Gymnasium way, errors in a worker raised in the parent with
-the worker's traceback.
+For games that are slow per step (a 640x480 Pong), one process cannot use a second core. A
+:class:`GameVectorEnv` runs ``P`` groups of games: this process steps group 0 itself while worker
+processes step the others, each group a :class:`~pygameplayer.batch.GameBatch` of ``M`` games.
+Gymnasium's ``AsyncVectorEnv`` pickles a command and a result per env and step, which costs more
+than a small game's frame; here actions, observations, rewards and end flags live in shared
+memory, and a step is one byte to each worker and a short reply (empty unless a game returned
+info). Both sides poll briefly before sleeping when there are cores to spare.
 
-``gymnasium.make_vec("pygameplayer/Pong-v0", num_envs=4, vectorization_mode="vector_entry_point")``
-builds one, as does ``pygameplayer.make_vec("pong", 4)``.
+It behaves like Gymnasium's vector envs: ``NEXT_STEP`` autoreset, infos merged the Gymnasium way,
+errors in a worker raised here with the worker's traceback.
+
+``pygameplayer.make_vec("pong", 8, processes=2)`` builds one; with ``processes=1`` (the default)
+``make_vec`` gives an :class:`~pygameplayer.batch.InProcessVectorEnv`, fastest for small games.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ import numpy as np
 from gymnasium.vector import AutoresetMode
 from gymnasium.vector.utils import batch_space
 
-from pygameplayer.errors import GameAlreadyRunning, PygamePlayerError
+from pygameplayer.batch import GameBatch, InProcessVectorEnv, seeds_for
+from pygameplayer.errors import PygamePlayerError
 
 _STEP, _RESET, _CALL, _CLOSE = b"s", b"r", b"c", b"x"
 _OK, _FAILED = b"", b"!"
@@ -65,6 +67,11 @@ class _Shared:
         flags = np.frombuffer(self._flags, np.bool_)
         self.terminated, self.truncated = flags[: self.num_envs], flags[self.num_envs :]
 
+    def batch(self, envs: Sequence[gym.Env], rows: slice, max_steps: int | None) -> GameBatch:
+        """A batch of games writing into ``rows`` of these arrays."""
+        results = (self.rewards[rows], self.terminated[rows], self.truncated[rows])
+        return GameBatch(envs, self.obs[rows], max_steps, results)
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         for name in ("obs", "actions", "rewards", "terminated", "truncated"):
@@ -76,36 +83,36 @@ class _Shared:
         self.views()
 
 
-class _Slot:
-    """One env writing into its row of the shared arrays, with NEXT_STEP autoreset."""
+class _Group:
+    """A batch of games and the rows they own; answers the commands the parent sends."""
 
-    def __init__(self, env: gym.Env, index: int, shared: _Shared) -> None:
-        self.env, self.index, self.shared = env, index, shared
-        self.obs_row = shared.obs[index]
-        self.autoreset = False
+    def __init__(self, batch: GameBatch, rows: slice, shared: _Shared) -> None:
+        self.batch, self.rows, self.shared = batch, rows, shared
 
-    def step(self) -> dict[str, Any]:
-        shared, i = self.shared, self.index
-        if self.autoreset:
-            obs, info = self.env.reset()
-            reward, terminated, truncated = 0.0, False, False
-        else:
-            obs, reward, terminated, truncated, info = self.env.step(int(shared.actions[i]))
-        self.autoreset = bool(terminated or truncated)
-        self.obs_row[...] = obs
-        shared.rewards[i] = reward
-        shared.terminated[i], shared.truncated[i] = terminated, truncated
-        return info
+    def step(self) -> dict[int, dict[str, Any]]:
+        return self._global(self.batch.step(self.shared.actions[self.rows]))
 
-    def reset(self, seed: int | None, options: dict | None) -> dict[str, Any]:
-        obs, info = self.env.reset(seed=seed, options=options)
-        self.autoreset = False
-        self.obs_row[...] = obs
-        return info
+    def reset(self, seeds: list[int | None], options: dict | None) -> dict[int, dict[str, Any]]:
+        infos = self.batch.reset(seeds[self.rows], options)
+        return self._global(list(enumerate(infos)))
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        attr = self.env.get_wrapper_attr(name)
-        return attr(*args, **kwargs) if callable(attr) else attr
+    def call(self, name: str, args: tuple, kwargs: dict) -> list[Any]:
+        return self.batch.call(name, args, kwargs)
+
+    def _global(self, infos: list[tuple[int, dict[str, Any]]]) -> dict[int, dict[str, Any]]:
+        return {self.rows.start + i: info for i, info in infos if info}
+
+
+def _make_all(makers: Sequence[Callable[[], gym.Env]]) -> list[gym.Env]:
+    envs: list[gym.Env] = []
+    try:
+        for make in makers:
+            envs.append(make())
+    except BaseException:
+        for env in envs:
+            env.close()
+        raise
+    return envs
 
 
 def _receive_soon(conn: Any, spin: float) -> bytes:
@@ -121,16 +128,19 @@ def _receive_soon(conn: Any, spin: float) -> bytes:
     return conn.recv_bytes()
 
 
-def _worker(index: int, make: bytes, conn: Any, shared: _Shared, spin: float) -> None:
-    """Run one env: answer step/reset/call commands until told to close.
+def _worker(
+    rows: slice, makers: bytes, max_steps: int | None, conn: Any, shared: _Shared, spin: float
+) -> None:
+    """Run one group of games: answer step/reset/call commands until told to close.
 
     A failing command (a game that crashes) is reported and the worker carries on, so the next
-    ``reset()`` works as it does for an env in the parent; only failing to build the env ends it.
+    step works as it does for games in the parent; only failing to build the games ends it.
     """
-    env = None
+    group = None
     try:
-        env = cloudpickle.loads(make)()
-        slot = _Slot(env, index, shared)
+        group = _Group(
+            shared.batch(_make_all(cloudpickle.loads(makers)), rows, max_steps), rows, shared
+        )
         while True:
             command = _receive_soon(conn, spin)
             head = command[:1]
@@ -138,13 +148,12 @@ def _worker(index: int, make: bytes, conn: Any, shared: _Shared, spin: float) ->
                 break
             try:
                 if head == _STEP:
-                    info = slot.step()
-                    reply = pickle.dumps(info) if info else _OK
+                    infos = group.step()
                 elif head == _RESET:
-                    info = slot.reset(**pickle.loads(command[1:]))
-                    reply = pickle.dumps(info) if info else _OK
+                    infos = group.reset(**pickle.loads(command[1:]))
                 else:
-                    reply = pickle.dumps(slot.call(*pickle.loads(command[1:])))
+                    infos = group.call(*pickle.loads(command[1:]))
+                reply = pickle.dumps(infos) if infos else _OK
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
                 reply = _failure(exc)
             conn.send_bytes(reply)
@@ -154,8 +163,8 @@ def _worker(index: int, make: bytes, conn: Any, shared: _Shared, spin: float) ->
         with contextlib.suppress(BrokenPipeError, OSError):
             conn.send_bytes(_failure(exc))
     finally:
-        if env is not None:
-            env.close()
+        if group is not None:
+            group.batch.close()
         conn.close()
 
 
@@ -164,18 +173,26 @@ def _failure(exc: BaseException) -> bytes:
     return _FAILED + pickle.dumps((type(exc).__name__, str(exc), text))
 
 
+def split(count: int, groups: int) -> list[slice]:
+    """``count`` envs in ``groups`` contiguous groups, as even as can be."""
+    bounds = np.linspace(0, count, groups + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
 class GameVectorEnv(gym.vector.VectorEnv):
-    """``num_envs`` envs in worker processes, stepped together through shared memory.
+    """``num_envs`` games in ``processes`` groups, stepped together through shared memory.
 
     Args:
-        env_fns: one function per env, each building a single env (run in its worker).
+        env_fns: one function per env, each building a single env (run in its group's process).
+        processes: how many groups of games, each in a process of its own (group 0 in this one
+            unless ``in_process`` is false).
+        max_episode_steps: truncation for bare :class:`~pygameplayer.env.GameEnv` envs.
         context: multiprocessing start method (``"fork"``, ``"spawn"``, ``"forkserver"``);
             the platform default if ``None``.
         copy: return copies of the observation batch (``False`` returns a view that the next
             step overwrites).
-        in_process: run env 0 in this process instead of a worker (the default). While the
-            workers step their games this process steps its own instead of waiting, which is
-            the fastest layout. It needs no other game live in this process.
+        in_process: step group 0 in this process (the default): while the workers step their
+            games this process steps its own instead of waiting, which is the fastest layout.
         spin: seconds to poll for a reply (and, in workers, for the next command) before
             sleeping on the pipe; replies that come within it skip a costly process wake-up.
             ``None``: 200 µs when there are no more processes than cores, else 0 (polling
@@ -186,6 +203,8 @@ class GameVectorEnv(gym.vector.VectorEnv):
         self,
         env_fns: Sequence[Callable[[], gym.Env]],
         *,
+        processes: int | None = None,
+        max_episode_steps: int | None = None,
         context: str | None = None,
         copy: bool = True,
         in_process: bool = True,
@@ -193,44 +212,59 @@ class GameVectorEnv(gym.vector.VectorEnv):
     ) -> None:
         if not env_fns:
             raise ValueError("GameVectorEnv needs at least one env function")
-        first = env_fns[0]()
+        self.num_envs = len(env_fns)
+        groups = split(self.num_envs, min(processes or self.num_envs, self.num_envs))
+        local_rows = groups[0] if in_process else slice(0, 0)
+        local_envs = _make_all(env_fns[local_rows])
+        probe = local_envs[0] if local_envs else env_fns[0]()
         try:
-            self.single_observation_space = first.observation_space
-            self.single_action_space = first.action_space
-            self.metadata = {**first.metadata, "autoreset_mode": AutoresetMode.NEXT_STEP}
-            self.render_mode = first.render_mode
+            self.single_observation_space = probe.observation_space
+            self.single_action_space = probe.action_space
+            self.metadata = {**probe.metadata, "autoreset_mode": AutoresetMode.NEXT_STEP}
+            self.render_mode = probe.render_mode
             if not isinstance(self.single_observation_space, gym.spaces.Box):
                 raise TypeError("GameVectorEnv supports Box observation spaces")
         except BaseException:
-            first.close()
+            for env in local_envs or [probe]:
+                env.close()
             raise
-        self.num_envs = len(env_fns)
+        if not local_envs:
+            probe.close()
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        workers = self.num_envs - (1 if in_process else 0)
+        workers = len(groups) - (1 if in_process else 0)
         if spin is None:
             spin = 2e-4 if workers + 1 <= (os.cpu_count() or 1) else 0.0
         self.copy, self.spin = copy, spin
         ctx = mp.get_context(context)
         self._shared = _Shared(ctx, self.num_envs, self.single_observation_space)
-        self._local = _Slot(first, 0, self._shared) if in_process else None
-        if not in_process:
-            first.close()
+        self._local = (
+            _Group(
+                self._shared.batch(local_envs, local_rows, max_episode_steps),
+                local_rows,
+                self._shared,
+            )
+            if local_envs
+            else None
+        )
         self._conns: dict[int, Any] = {}
         self._procs: dict[int, Any] = {}
         self.closed = False
-        for index in range(1 if in_process else 0, self.num_envs):
+        for number, rows in enumerate(groups):
+            if rows == local_rows:
+                continue
             parent, child = ctx.Pipe()
+            makers = cloudpickle.dumps(list(env_fns[rows]))
             proc = ctx.Process(
                 target=_worker,
-                args=(index, cloudpickle.dumps(env_fns[index]), child, self._shared, spin),
-                name=f"pygameplayer-env-{index}",
+                args=(rows, makers, max_episode_steps, child, self._shared, spin),
+                name=f"pygameplayer-games-{number}",
                 daemon=True,
             )
             proc.start()
             child.close()
-            self._conns[index] = parent
-            self._procs[index] = proc
+            self._conns[number] = parent
+            self._procs[number] = proc
 
     # ------------------------------------------------------------------ Gymnasium API
 
@@ -238,14 +272,12 @@ class GameVectorEnv(gym.vector.VectorEnv):
         self, *, seed: int | Sequence[int | None] | None = None, options: dict | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Reset every env (``seed`` may be one int, then env ``i`` gets ``seed + i``)."""
-        if seed is None or isinstance(seed, int):
-            seeds = [None if seed is None else seed + i for i in range(self.num_envs)]
-        else:
-            seeds = list(seed)
-        for index, conn in self._conns.items():
-            conn.send_bytes(_RESET + pickle.dumps({"seed": seeds[index], "options": options}))
-        local = (lambda: self._local_reset(seeds[0], options)) if self._local else None
-        infos = self._gather(local)  # every worker has written its row once this returns
+        seeds = seeds_for(seed, self.num_envs)
+        payload = _RESET + pickle.dumps({"seeds": seeds, "options": options})
+        for conn in self._conns.values():
+            conn.send_bytes(payload)
+        local = (lambda: self._local.reset(seeds, options)) if self._local else None
+        infos = self._gather(local)  # every worker has written its rows once this returns
         return self._observations(), infos
 
     def step(
@@ -270,10 +302,9 @@ class GameVectorEnv(gym.vector.VectorEnv):
         payload = _CALL + pickle.dumps((name, args, kwargs))
         for conn in self._conns.values():
             conn.send_bytes(payload)
-        results = {i: self._receive(i) for i in self._conns}
-        if self._local:
-            results[0] = self._local.call(name, args, kwargs)
-        return tuple(results[i] for i in range(self.num_envs))
+        results = [self._local.call(name, args, kwargs)] if self._local else []
+        results += [self._receive(number) for number in self._conns]
+        return tuple(value for group in results for value in group)
 
     def get_attr(self, name: str) -> tuple[Any, ...]:
         """An attribute of every env."""
@@ -289,7 +320,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
             with contextlib.suppress(BrokenPipeError, OSError):
                 conn.send_bytes(_CLOSE)
         if self._local:
-            self._local.env.close()
+            self._local.batch.close()
         for proc in self._procs.values():
             proc.join(timeout=10)
             if proc.is_alive():
@@ -300,52 +331,42 @@ class GameVectorEnv(gym.vector.VectorEnv):
 
     # ------------------------------------------------------------------ internals
 
-    def _local_reset(self, seed: int | None, options: dict | None) -> dict[str, Any]:
-        assert self._local is not None
-        try:
-            return self._local.reset(seed, options)
-        except GameAlreadyRunning as exc:
-            raise GameAlreadyRunning(
-                f"{exc} (GameVectorEnv runs env 0 in this process; make it with "
-                "in_process=False to keep every game in a worker)"
-            ) from None
-
     def _observations(self) -> np.ndarray:
         return self._shared.obs.copy() if self.copy else self._shared.obs
 
-    def _receive(self, index: int) -> Any:
+    def _receive(self, number: int) -> Any:
         try:
-            message = _receive_soon(self._conns[index], self.spin)
+            message = _receive_soon(self._conns[number], self.spin)
         except (EOFError, OSError):
-            code = self._procs[index].exitcode
+            code = self._procs[number].exitcode
             raise WorkerError(
-                f"the worker of env {index} died (exit code {code}); see its output above"
+                f"the worker of game group {number} died (exit code {code}); see its output above"
             ) from None
         if message[:1] == _FAILED:
             kind, text, trace = pickle.loads(message[1:])
-            raise WorkerError(f"env {index} raised {kind}: {text}\n--- in the worker ---\n{trace}")
+            raise WorkerError(
+                f"game group {number} raised {kind}: {text}\n--- in the worker ---\n{trace}"
+            )
         return pickle.loads(message) if message else {}
 
-    def _gather(self, local: Callable[[], dict[str, Any]] | None) -> dict[str, Any]:
-        """Run the local env's part (while the workers run theirs), then read every reply."""
-        infos: dict[str, Any] = {}
+    def _gather(self, local: Callable[[], Any] | None) -> dict[str, Any]:
+        """Run the local group's part (while the workers run theirs), then read every reply."""
+        merged: dict[int, dict[str, Any]] = {}
         failure: BaseException | None = None
         try:
-            local_info = local() if local is not None else None
-            if local_info:
-                infos = self._add_info(infos, local_info, 0)
+            merged.update(local() if local is not None else {})
         except BaseException as exc:  # noqa: BLE001 - raised once the workers have answered
             failure = exc
-        for index in self._conns:
+        for number in self._conns:
             try:
-                info = self._receive(index)
+                merged.update(self._receive(number))
             except WorkerError as exc:  # read every reply first, so the pipes stay in step
                 failure = failure or exc
-                continue
-            if info:
-                infos = self._add_info(infos, info, index)
         if failure is not None:
             raise failure
+        infos: dict[str, Any] = {}
+        for index in sorted(merged):
+            infos = self._add_info(infos, merged[index], index)
         return infos
 
 
@@ -353,27 +374,43 @@ def make_game_vector_env(
     game: Any,
     num_envs: int = 1,
     *,
+    processes: int = 1,
     wrappers: Sequence[Callable[[gym.Env], gym.Env]] | None = None,
     context: str | None = None,
     in_process: bool = True,
     **kwargs: Any,
-) -> GameVectorEnv:
-    """Build a :class:`GameVectorEnv` of ``num_envs`` copies of a registered game.
+) -> gym.vector.VectorEnv:
+    """``num_envs`` copies of a registered game, in ``processes`` processes.
 
-    This is the Gymnasium ``vector_entry_point`` of every registered game.
+    With one process (the default) every game runs in this one (an
+    :class:`~pygameplayer.batch.InProcessVectorEnv`); with more, they are split into that many
+    groups (a :class:`GameVectorEnv`). This is the Gymnasium ``vector_entry_point`` of every
+    registered game.
     """
     from pygameplayer.env import GameEnv
     from pygameplayer.registry import get_spec
 
     spec = get_spec(game)
     max_steps = kwargs.pop("max_episode_steps", spec.max_episode_steps)
+    if not isinstance(processes, int) or processes < 1:
+        raise ValueError(f"processes must be a positive integer, got {processes!r}")
 
     def make() -> gym.Env:  # built from the spec itself, so spawned workers need no registry
         env: gym.Env = GameEnv(spec, **kwargs)
-        if max_steps:
-            env = gym.wrappers.TimeLimit(env, max_steps)
-        for wrap in wrappers or ():
-            env = wrap(env)
+        if wrappers:
+            if max_steps:
+                env = gym.wrappers.TimeLimit(env, max_steps)
+            for wrap in wrappers:
+                env = wrap(env)
         return env
 
-    return GameVectorEnv([make] * num_envs, context=context, in_process=in_process)
+    batch_max_steps = None if wrappers else max_steps
+    if processes == 1 and in_process:
+        return InProcessVectorEnv([make] * num_envs, max_episode_steps=batch_max_steps)
+    return GameVectorEnv(
+        [make] * num_envs,
+        processes=processes,
+        max_episode_steps=batch_max_steps,
+        context=context,
+        in_process=in_process,
+    )

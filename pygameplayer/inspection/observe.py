@@ -129,7 +129,7 @@ class _Recorder:
         """Read the game after a frame (after its end: its globals, and the stack it ended in)."""
         frame = len(self.timeline.frames)
         if frame - self._refreshed >= MODULE_REFRESH:
-            self._modules = self.session.game_modules()
+            self._modules = game_modules(self.session)
             self._namespaces = {id(m.__dict__): name for name, m in self._modules.items()}
             self._refreshed = frame
         frames = self.session.game_frames()
@@ -157,7 +157,7 @@ class _Recorder:
             self.timeline.calls[frame] = calls
 
     def _static(self) -> bool:
-        surface = pygame.display.get_surface()
+        surface = self.session.display_surface()
         if surface is None:
             return False
         width, height = surface.get_size()
@@ -190,9 +190,9 @@ def observe(
         if play:
             patcher.patch(pygame.display, "set_mode", _scaled(pygame.display.set_mode))
         _first_start(session, seed)
-        modules = session.game_modules()
+        modules = game_modules(session)
         facts = scan(_files(modules))
-        screen = _screen_size()
+        screen = _screen_size(session)
         mode = actions
         if actions == "keys" and not facts.keys and facts.mouse:
             mode = "mouse"
@@ -212,8 +212,8 @@ def observe(
         recorder.timeline.call_stride = counter.stride
         recorder.timeline.profiled_frames = counter.profiled_frames
         recorder.timeline.returns = counter.returns
-        names = sorted(set(modules) | set(session.game_modules()))
-        fps = 1000.0 / session.frame_ms
+        names = sorted(set(modules) | set(game_modules(session)))
+        fps = 1000.0 / session.side.frame_ms
     finally:
         patcher.restore()
         session.close()
@@ -318,7 +318,7 @@ def _function_namer(session: GameSession) -> Callable[[types.CodeType], str | No
     modules: dict[str, str] = {}
 
     def refresh() -> None:
-        for name, module in session.game_modules().items():
+        for name, module in game_modules(session).items():
             filename = getattr(module, "__file__", None)
             if filename:
                 modules[filename] = name
@@ -340,9 +340,17 @@ def _files(modules: dict[str, types.ModuleType]) -> list[Path]:
     return sorted(p for p in paths if p.suffix == ".py")
 
 
-def _screen_size() -> tuple[int, int] | None:
-    surface = pygame.display.get_surface()
+def _screen_size(session: GameSession) -> tuple[int, int] | None:
+    surface = session.display_surface()
     return surface.get_size() if surface is not None else None
+
+
+def game_modules(session: GameSession) -> dict[str, types.ModuleType]:
+    """The game's modules by name, its main module included (``__main__`` for scripts)."""
+    modules = session.game_modules()
+    if session.main_module is not None:
+        modules.setdefault(session.entry.main_name, session.main_module)
+    return modules
 
 
 def _name(entry: Entry) -> str:

@@ -5,11 +5,11 @@ import pytest
 import pygameplayer
 from pygameplayer.errors import (
     EntryError,
-    GameAlreadyRunning,
     GameCrashed,
     GameStalled,
     InvalidAction,
     UnknownGame,
+    WindowInUse,
 )
 
 
@@ -89,13 +89,16 @@ def test_game_that_never_draws_times_out(make_env):
         env.reset(seed=0)
 
 
-def test_second_env_in_one_process_is_refused_until_the_first_closes(make_env):
-    first = make_env("toygames.catch:main")
+def test_a_second_real_window_is_refused_while_one_is_open(make_env):
+    first = make_env("toygames.catch:main", render_mode="human", screen_size=(40, 40))
     first.reset(seed=0)
-    second = make_env("toygames.catch:main")  # making it is fine: its game starts at reset()
-    with pytest.raises(GameAlreadyRunning, match="close\\(\\).*make_vec"):
+    second = make_env("toygames.catch:main", render_mode="human", screen_size=(40, 40))
+    with pytest.raises(WindowInUse, match="single window.*headless"):
         second.reset(seed=0)
-    first.step(0)  # the first game is unharmed
+    headless = make_env("toygames.catch:main")  # headless games may run beside the window
+    headless.reset(seed=0)
+    headless.step(0)
+    first.step(0)
     first.close()
     second.reset(seed=0)
     second.step(0)

@@ -45,11 +45,11 @@ def test_local_reward_matches_the_score_the_game_draws(make_env):
 
 
 def test_local_of_a_function_not_running_names_the_running_ones(make_env):
-    env = make_env(
-        f"{LOCAL_GAME}:main",
-        reward=hooks.variable_delta(hooks.local(f"{LOCAL_GAME}:show_game_over.shown")),
-    )
     with pytest.raises(HookError) as error:
+        env = make_env(
+            f"{LOCAL_GAME}:main",
+            reward=hooks.variable_delta(hooks.local(f"{LOCAL_GAME}:show_game_over.shown")),
+        )
         env.reset(seed=0)
     message = str(error.value)
     assert "'show_game_over' is not running" in message
@@ -57,11 +57,11 @@ def test_local_of_a_function_not_running_names_the_running_ones(make_env):
 
 
 def test_local_missing_variable_suggests_the_right_name(make_env):
-    env = make_env(
-        f"{LOCAL_GAME}:main",
-        reward=hooks.variable_delta(hooks.local(f"{LOCAL_GAME}:run_game.scor")),
-    )
     with pytest.raises(HookError, match="no local 'scor'.*Did you mean 'score'"):
+        env = make_env(
+            f"{LOCAL_GAME}:main",
+            reward=hooks.variable_delta(hooks.local(f"{LOCAL_GAME}:run_game.scor")),
+        )
         env.reset(seed=0)
 
 
@@ -126,12 +126,12 @@ def test_paths_with_subscripts():
 
 
 def test_subscript_error_names_what_is_there(make_env):
-    env = make_env(
-        f"{LOCAL_GAME}:main",
-        state=hooks.variables(hooks.local(f"{LOCAL_GAME}:run_game.fruit[5]")),
-        obs_type="state",
-    )
     with pytest.raises(HookError, match="list of length 2 has no item 5"):
+        env = make_env(
+            f"{LOCAL_GAME}:main",
+            state=hooks.variables(hooks.local(f"{LOCAL_GAME}:run_game.fruit[5]")),
+            obs_type="state",
+        )
         env.reset(seed=0)
 
 

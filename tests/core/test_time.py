@@ -62,9 +62,10 @@ def test_wait_delay_and_busy_loop_advance_virtual_time(make_env):
         env.step(0)
     game = env.unwrapped.session.main_module
     deltas = [b - a for a, b in zip(game.ticks, game.ticks[1:])]
-    assert deltas[:5] == [30, 30, 50, 30, 30]
-    # tick_busy_loop returns the time since that clock last ticked: here, since its creation
-    assert game.returns[:3] == [("wait", 30), ("delay", 30), ("busy", 110)]
+    # tick_busy_loop(20) waits until 50 ms after that clock's previous tick (at first, its
+    # creation), as PyGame does: 60 ms have passed by then, so it does not wait at all
+    assert deltas[:6] == [30, 30, 0, 30, 30, 0]
+    assert game.returns[:3] == [("wait", 30), ("delay", 30), ("busy", 60)]
 
 
 def test_standard_time_module_is_virtual_for_the_game_only(make_env):

@@ -1,4 +1,5 @@
-"""GameVectorEnv: games in worker processes, stepped through shared memory."""
+"""Vector envs: games in this process (InProcessVectorEnv) or in groups over processes
+(GameVectorEnv), both behaving as Gymnasium's own with NEXT_STEP autoreset."""
 
 import gymnasium as gym
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 
 import pygameplayer
 from pygameplayer import hooks
+from pygameplayer.batch import InProcessVectorEnv
 from pygameplayer.vector import GameVectorEnv, WorkerError, make_game_vector_env
 
 
@@ -22,18 +24,20 @@ def catch():
     )
 
 
-def test_same_results_as_gymnasiums_sync_vector_env_with_autoreset(catch):
-    actions = np.random.default_rng(0).integers(0, 3, (150, 2))
-    ours = pygameplayer.make_vec("catch-vector", 2, obs_type="grayscale")
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_same_results_as_each_game_alone_with_autoreset(catch, processes):
+    actions = np.random.default_rng(0).integers(0, 3, (150, 3))
+    ours = pygameplayer.make_vec("catch-vector", 3, processes=processes, obs_type="grayscale")
+    assert isinstance(ours, InProcessVectorEnv if processes == 1 else GameVectorEnv)
     try:
-        got = [ours.reset(seed=[5, 6])[0]]
+        got = [ours.reset(seed=[5, 6, 7])[0]]
         for a in actions:
             obs, rewards, term, trunc, infos = ours.step(a)
             got.append((obs, rewards, term, trunc))
     finally:
         ours.close()
     # the reference: each env alone in this process, one after the other, NEXT_STEP autoreset
-    for i, seed in enumerate((5, 6)):
+    for i, seed in enumerate((5, 6, 7)):
         env = gym.make(catch.env_id, obs_type="grayscale")
         try:
             obs, _ = env.reset(seed=seed)
@@ -54,10 +58,10 @@ def test_same_results_as_gymnasiums_sync_vector_env_with_autoreset(catch):
     assert any(t[3].any() for t in got[1:])  # truncations happened (and were autoreset)
 
 
-def test_gymnasium_make_vec_uses_it_by_default(catch):
+def test_gymnasium_make_vec_runs_the_games_in_this_process_by_default(catch):
     envs = gym.make_vec(catch.env_id, num_envs=2)
     try:
-        assert isinstance(envs.unwrapped, GameVectorEnv)
+        assert isinstance(envs.unwrapped, InProcessVectorEnv)
         assert envs.metadata["autoreset_mode"] == gym.vector.AutoresetMode.NEXT_STEP
         obs, _ = envs.reset(seed=0)
         assert obs.shape == (2, 40, 40, 3)
@@ -87,14 +91,14 @@ def test_infos_are_merged_and_wrappers_apply(catch):
         envs.close()
 
 
-@pytest.mark.parametrize("in_process", [False, True])
-def test_a_failing_game_raises_in_the_parent_with_its_traceback(in_process):
+@pytest.mark.parametrize("processes,in_process", [(1, True), (2, True), (2, False)])
+def test_a_failing_game_raises_in_the_parent_with_its_traceback(processes, in_process):
     from pygameplayer.errors import GameCrashed
 
     spec = pygameplayer.register_game(
         "crash-vector", entry="toygames.crash:main", actions={"noop": []}, screen_size=(8, 8)
     )
-    envs = make_game_vector_env(spec, 2, in_process=in_process)
+    envs = make_game_vector_env(spec, 2, processes=processes, in_process=in_process)
     expected = GameCrashed if in_process else WorkerError
     try:
         envs.reset(seed=0)
@@ -107,15 +111,37 @@ def test_a_failing_game_raises_in_the_parent_with_its_traceback(in_process):
         envs.close()
 
 
-def test_in_process_env_needs_this_process_free(catch):
-    from pygameplayer.errors import GameAlreadyRunning
-
+def test_in_process_env_runs_beside_another_game_in_this_process(catch):
     env = gym.make(catch.env_id)
     env.reset(seed=0)
     envs = make_game_vector_env(catch, 2)
     try:
-        with pytest.raises(GameAlreadyRunning, match="in_process=False"):
-            envs.reset(seed=0)
+        obs, _ = envs.reset(seed=0)
+        assert obs.shape == (2, 40, 40, 3)
+        envs.step(np.zeros(2, np.int64))
+        env.step(0)
     finally:
         envs.close()
         env.close()
+
+
+def test_one_crashing_game_leaves_the_others_running(catch):
+    crash = pygameplayer.register_game(
+        "crash-beside", entry="toygames.crash:main", actions={"noop": []}, screen_size=(40, 40)
+    )
+    from pygameplayer.env import GameEnv
+    from pygameplayer.errors import GameCrashed
+
+    makers = [lambda: GameEnv(catch), lambda: GameEnv(crash), lambda: GameEnv(catch)]
+    envs = InProcessVectorEnv(makers)
+    try:
+        envs.reset(seed=0)
+        frames = [envs.envs[i].unwrapped.session.main_module for i in (0, 2)]
+        with pytest.raises(GameCrashed, match="(?s)game 1 of the batch.*the world fell apart"):
+            for _ in range(10):
+                envs.step(np.zeros(3, np.int64))
+        before = [module.frames for module in frames]
+        envs.step(np.zeros(3, np.int64))  # the crashed game starts afresh, the others go on
+        assert [module.frames for module in frames] == [b + 1 for b in before]
+    finally:
+        envs.close()

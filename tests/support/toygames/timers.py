@@ -2,7 +2,7 @@
 
 import pygame
 
-TICK = pygame.USEREVENT + 1
+TICK = pygame.event.custom_type()
 BURST = pygame.event.custom_type()
 OWN = pygame.event.custom_type()
 arrivals = []
