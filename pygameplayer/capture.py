@@ -1,13 +1,16 @@
 """Reading the display into an observation: one copy, small, ``uint8`` and height-first.
 
 PyGame's own readers are slow (``surfarray.array3d`` transposes, ``image.tobytes`` converts pixel
-by pixel). The fast path views the display's pixel buffer in place (BGRA for SDL's usual 32-bit
-format), lets OpenCV shrink it first and convert colour last, so only the small result is copied.
-A buffer view locks the surface, so it is released before control returns to the game; otherwise
-the game's next blit would fail.
+by pixel). The fast path views the display's pixels in place (BGRA for SDL's usual 32-bit format),
+lets OpenCV shrink them first and convert colour last, straight into the observation array, so
+only the small result is written. The view is made once per surface from the address of its
+pixels, which never move for a surface that needs no locking; taking a buffer with PyGame's own
+``get_buffer()`` would lock the surface every frame and cost more than a small game's frame.
 """
 
 from __future__ import annotations
+
+import ctypes
 
 import cv2
 import numpy as np
@@ -40,8 +43,9 @@ class FrameGrabber:
         self.grayscale = grayscale
         self._interpolation = _INTERPOLATION[resize]
         self._surface: pygame.Surface | None = None
+        self._address = 0
         self._native = (0, 0)
-        self._layout: tuple[int, int, int] | None = None
+        self._pixels: np.ndarray | None = None
         self._resize = False
         self._small: np.ndarray | None = None
         self._code = 0
@@ -53,46 +57,44 @@ class FrameGrabber:
 
     def grab(self, surface: pygame.Surface, out: np.ndarray | None = None) -> np.ndarray:
         """The current display contents as ``uint8``: a new array, or written into ``out``."""
-        if surface is not self._surface or surface.get_size() != self._native:
+        if surface is not self._surface or surface._pixels_address != self._address:
             self._inspect(surface)
-        if self._layout is None:
+        pixels = self._pixels
+        if pixels is None:
             frame = self._grab_slow(surface)
             if out is None:
                 return frame
             out[...] = frame
             return out
-        height, row_pixels, width = self._layout
-        buffer = surface.get_buffer()
-        pixels = np.frombuffer(buffer, np.uint8).reshape(height, row_pixels, 4)
-        try:
-            if row_pixels != width:
-                pixels = pixels[:, :width]
-            if self._resize:
-                pixels = cv2.resize(
-                    pixels, self.size, dst=self._small, interpolation=self._interpolation
-                )
-            return cv2.cvtColor(pixels, self._code, dst=out)
-        finally:
-            del pixels, buffer
+        if self._resize:
+            pixels = cv2.resize(
+                pixels, self.size, dst=self._small, interpolation=self._interpolation
+            )
+        return cv2.cvtColor(pixels, self._code, dst=out)
 
     def _inspect(self, surface: pygame.Surface) -> None:
-        """Work out (once per display surface) how to read it."""
+        """Work out (once per display surface, and again if it changes) how to read it."""
         self._surface = surface
+        self._address = surface._pixels_address
         self._native = surface.get_size()
         masks = surface.get_masks()[:3]
         width, height = self._native
         self._resize = self.size is not None and self.size != (width, height)
         if self._resize:
             self._small = np.empty((self.size[1], self.size[0], 4), np.uint8)
-        if surface.get_bytesize() == 4 and masks in (_BGRA, _RGBA):
-            self._layout = (height, surface.get_pitch() // 4, width)
+        fixed = not surface.get_flags() & pygame.RLEACCEL  # its pixels never move
+        if fixed and surface.get_bytesize() == 4 and masks in (_BGRA, _RGBA) and self._address:
+            pitch = surface.get_pitch()
+            memory = (ctypes.c_uint8 * (pitch * height)).from_address(self._address)
+            rows = np.frombuffer(memory, np.uint8).reshape(height, pitch // 4, 4)
+            self._pixels = rows[:, :width]
             bgra = masks == _BGRA
             if self.grayscale:
                 self._code = cv2.COLOR_BGRA2GRAY if bgra else cv2.COLOR_RGBA2GRAY
             else:
                 self._code = cv2.COLOR_BGRA2RGB if bgra else cv2.COLOR_RGBA2RGB
         else:
-            self._layout = None
+            self._pixels = None
 
     def _grab_slow(self, surface: pygame.Surface) -> np.ndarray:
         """Any other pixel format: let PyGame convert to RGB bytes first."""

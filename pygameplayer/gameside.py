@@ -20,7 +20,7 @@ from pygameplayer.eventqueue import EventQueue
 from pygameplayer.gametime import GameTime
 from pygameplayer.inputs import InputDevice
 from pygameplayer.modules import GameModules
-from pygameplayer.pacing import FRAME, NONE, Decision, FramePacer
+from pygameplayer.pacing import FRAME, FramePacer
 from pygameplayer.randomness import GameRandomness
 
 #: The first type ``pygame.event.custom_type()`` gives in a fresh process.
@@ -68,11 +68,15 @@ class GameSide:
         self.display = GameDisplay(headless, self.queue.post)
         self.audio = GameAudio(self.time.now_ms)
         self.random = GameRandomness()
-        self.pacer = FramePacer()
-        self.modules: GameModules | None = None
         self._to_env = to_env
+        self.pacer = FramePacer(to_env if virtual else self._to_env_in_real_time, self.time.advance)
+        self.modules: GameModules | None = None
         self._real_clock: Any = None
+        self._waiting = False
         self._next_custom_type = FIRST_CUSTOM_TYPE
+        # the calls the patches make most, bound once: a read or a display update of the game
+        self.read: Callable[[], None] = self.pacer.read
+        self.drawn: Callable[[], None] = self.pacer.drawn if owns_input else self._person_drew
         self.begin(0)
 
     def begin(self, seed: int) -> None:
@@ -84,29 +88,26 @@ class GameSide:
         self.audio.begin()
         self.random.begin(seed)
         self.pacer.reset()
+        self.pacer.advance = self.time.advance
         self.pacer.frame_ms = self._frame_ms(60.0)
         self._next_custom_type = FIRST_CUSTOM_TYPE
 
     # ------------------------------------------------------------------ frames (called by patches)
 
-    def read(self) -> None:
-        """The game read input or the clock."""
-        self._follow(self.pacer.read())
-
-    def drawn(self) -> None:
-        """The game updated its display."""
-        if not self.owns_input:
-            self._to_env(FRAME)
-            return
-        self._follow(self.pacer.drawn())
-
     def wait(
         self, ms: float, whole_frame: bool = False, real_wait: Callable[[], object] | None = None
     ) -> None:
         """The game waits ``ms`` ms (``Clock.tick``, ``time.wait``, ``time.sleep``...)."""
-        if real_wait is not None and not self.virtual:
+        if self.virtual:
+            self.pacer.wait(ms, whole_frame)
+            return
+        if real_wait is not None:
             real_wait()
-        self._follow(self.pacer.wait(ms, whole_frame), paced=True)
+        self._waiting = True
+        try:
+            self.pacer.wait(ms, whole_frame)
+        finally:
+            self._waiting = False
 
     def frame_rate(self, fps: float) -> None:
         """The game asked ``Clock.tick`` for ``fps`` frames a second."""
@@ -132,16 +133,25 @@ class GameSide:
     def _frame_ms(self, fps: float) -> float:
         return 1000.0 / (self.fixed_fps or fps)
 
-    def _follow(self, decision: Decision, paced: bool = False) -> None:
-        message, advance = decision
-        if message != NONE:
-            if not self.virtual and not paced:
-                self._pace_real_time()
-            self._to_env(message)
-        if advance:
-            self.time.advance(advance)
-            if self.inputs.repeat[0]:
-                self.inputs.repeat_keys(self.time.now_ms())
+    def set_key_repeat(self, delay: int = 0, interval: int = 0) -> None:
+        """``key.set_repeat``: held keys repeat on game time (checked as time passes)."""
+        self.inputs.set_repeat(delay, interval)
+        repeating = bool(self.inputs.repeat[0])
+        self.pacer.advance = self._advance_and_repeat if repeating else self.time.advance
+
+    def _advance_and_repeat(self, ms: float) -> None:
+        self.time.advance(ms)
+        self.inputs.repeat_keys(self.time.now_ms())
+
+    def _to_env_in_real_time(self, message: int) -> None:
+        """A person watches: a frame the game did not pace is shown at the frame rate."""
+        if not self._waiting:
+            self._pace_real_time()
+        self._to_env(message)
+
+    def _person_drew(self) -> None:
+        """A person plays: every display update is a frame to watch."""
+        self._to_env(FRAME)
 
     def _pace_real_time(self) -> None:
         """A person is watching a game that never waits: show it at its frame rate."""

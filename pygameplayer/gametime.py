@@ -79,8 +79,10 @@ class GameTime:
                 self._count += 1
             else:
                 self._base, self._step, self._count = self._now, ms, 1
-            self._now = self._base + self._count * self._step
-        if self._next_due <= self.now_ms():
+            self._now = now = self._base + self._count * self._step
+        else:
+            now = self.now_ms()
+        if self._next_due <= now:
             self._fire_due()
 
     def set_timer(self, event: int | pygame.event.Event, millis: int, loops: int = 0) -> None:

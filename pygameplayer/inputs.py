@@ -89,9 +89,8 @@ class InputDevice:
         self.pressed = self._pressed_for(self.keys)
         self.grabbed = False
         self.relative_mode = False
-        self._since_pump: dict[str, set[int]] = {"keys down": set(), "keys up": set()}
-        self._since_pump.update({"buttons down": set(), "buttons up": set()})
-        self.just: dict[str, frozenset[int]] = {name: frozenset() for name in self._since_pump}
+        self._changes: list[tuple[str, int]] = []  # keys and buttons down or up since the last pump
+        self._just: list[tuple[str, int]] = []  # ... between the last two pumps
 
     def _pressed_for(self, keys: frozenset[int]) -> pygame.key.ScancodeWrapper:
         wrapper = self._pressed_cache.get(keys)
@@ -149,29 +148,29 @@ class InputDevice:
             self.mods &= ~_MOD_BITS.get(key, 0)
             self._key_event(pygame.KEYUP, key)
             self._repeat_due.pop(key, None)
-            self._since_pump["keys up"].add(key)
+            self._changes.append(("keys up", key))
         for key in sorted(pressed):
             self.mods |= _MOD_BITS.get(key, 0)
             self._key_event(pygame.KEYDOWN, key)
             if self.repeat[0] > 0:
                 self._repeat_due[key] = now_ms + self.repeat[0]
-            self._since_pump["keys down"].add(key)
+            self._changes.append(("keys down", key))
         self.keys = keys
         self.pressed = self._pressed_for(keys)
 
     def pumped(self) -> None:
-        """The game pumped events: what was pressed and released since becomes "just" so."""
-        for name, changed in self._since_pump.items():
-            self.just[name] = frozenset(changed)
-            changed.clear()
+        """The game pumped events: what went down or up since becomes "just" so."""
+        if self._changes or self._just:
+            self._just, self._changes = self._changes, []
 
     def just_keys(self, name: str) -> pygame.key.ScancodeWrapper:
         """pygame-ce's ``key.get_just_pressed()`` (``"keys down"``) or ``get_just_released()``."""
-        return self._pressed_for(self.just[name])
+        return self._pressed_for(frozenset(code for kind, code in self._just if kind == name))
 
     def just_buttons(self, name: str, num_buttons: int = 3) -> tuple[bool, ...]:
         """pygame-ce's ``mouse.get_just_pressed()`` (``"buttons down"``) or ``_released()``."""
-        return tuple(b in self.just[name] for b in range(1, num_buttons + 1))
+        changed = {code for kind, code in self._just if kind == name}
+        return tuple(b in changed for b in range(1, num_buttons + 1))
 
     def _key_event(self, kind: int, key: int) -> None:
         mods = self.mods
@@ -201,7 +200,7 @@ class InputDevice:
 
     def _button(self, kind: int, button: int) -> None:
         down = kind == pygame.MOUSEBUTTONDOWN
-        self._since_pump["buttons down" if down else "buttons up"].add(button)
+        self._changes.append(("buttons down" if down else "buttons up", button))
         self._post(
             pygame.event.Event(kind, pos=self.mouse_pos, button=button, touch=False, window=None)
         )

@@ -21,7 +21,7 @@ import greenlet
 if TYPE_CHECKING:
     from pygameplayer.gameside import GameSide
 
-_getcurrent = greenlet.getcurrent
+getcurrent = greenlet.getcurrent  #: the running greenlet of this thread
 
 
 class GameGreenlet(greenlet.greenlet):
@@ -34,7 +34,7 @@ class GameGreenlet(greenlet.greenlet):
 
 def current() -> GameSide | None:
     """The game running now in this thread, or ``None`` when the caller is not a game."""
-    glet = _getcurrent()
+    glet = getcurrent()
     return glet.side if type(glet) is GameGreenlet else None
 
 

@@ -33,7 +33,7 @@ class GameModules:
         entry_module: the module the entry names, the game's in any case.
     """
 
-    _installed: GameModules | None = None  # whose modules sys.modules holds now
+    installed: GameModules | None = None  #: whose modules ``sys.modules`` holds now
 
     def __init__(self, roots: Iterable[Path], entry_module: str | None = None) -> None:
         self._roots = tuple(str(p) for p in roots)
@@ -68,7 +68,7 @@ class GameModules:
         """This game's module ``name``, if it has one."""
         if name not in self._names:
             return None
-        return sys.modules.get(name) if GameModules._installed is self else self._mine.get(name)
+        return sys.modules.get(name) if GameModules.installed is self else self._mine.get(name)
 
     def modules(self) -> dict[str, types.ModuleType]:
         """This game's modules by name."""
@@ -78,10 +78,10 @@ class GameModules:
 
     def activate(self) -> None:
         """Make ``sys.modules`` hold this game's modules (before its code runs)."""
-        if GameModules._installed is self:
+        if GameModules.installed is self:
             return
-        if GameModules._installed is not None:
-            GameModules._installed.deactivate()
+        if GameModules.installed is not None:
+            GameModules.installed.deactivate()
         for name in self._names:
             self._theirs[name] = sys.modules.get(name)
             module = self._mine.get(name)
@@ -89,11 +89,11 @@ class GameModules:
                 sys.modules[name] = module
                 _bind_in_parent(name, module)
         self._mine.clear()
-        GameModules._installed = self
+        GameModules.installed = self
 
     def deactivate(self) -> None:
         """Put back what ``sys.modules`` held under this game's names before."""
-        if GameModules._installed is not self:
+        if GameModules.installed is not self:
             return
         for name in self._names:
             module = sys.modules.get(name)
@@ -105,7 +105,7 @@ class GameModules:
             else:
                 sys.modules[name] = theirs
                 _bind_in_parent(name, theirs)
-        GameModules._installed = None
+        GameModules.installed = None
 
     def purge(self) -> None:
         """Forget this game's modules before a fresh start; the next start imports them anew."""

@@ -25,31 +25,23 @@ The rules:
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
 
 NONE = 0  #: the game carries on within its frame
 FRAME = 1  #: the game drew and finished a frame
 IDLE = 2  #: a frame's worth of time passed without drawing (a wait screen, a pause)
 
 
-class Decision(NamedTuple):
-    """What to do after a call: hand a frame to the environment or not, and time to advance.
-
-    With ``message`` :data:`NONE` the time passes at once; otherwise it passes once the
-    environment resumes the game (the agent sees the frame the game just finished).
-    """
-
-    message: int
-    advance_ms: float
-
-
-_CARRY_ON = Decision(NONE, 0.0)
-
-
 class FramePacer:
     """Frame boundaries and game time from a game's draws, reads and waits.
 
+    Each call carries on silently, lets time pass at once (``advance(ms)``), or ends a frame:
+    ``to_env(message)`` hands the frame to the environment and returns when the game is resumed,
+    then the time the call asked for passes (the agent sees the frame the game just finished).
+
     Args:
+        to_env: called with :data:`FRAME` or :data:`IDLE` when a frame ends.
+        advance: called with the milliseconds of game time that pass.
         frame_ms: length of one frame in milliseconds of game time (``1000 / fps``); the session
             updates it when the game asks ``Clock.tick`` for a rate.
     """
@@ -64,7 +56,14 @@ class FramePacer:
     #: (sleeps of whole milliseconds make a game's frames vary by one).
     IDLE_SLACK = 1.25
 
-    def __init__(self, frame_ms: float = 1000.0 / 60.0) -> None:
+    def __init__(
+        self,
+        to_env: Callable[[int], object],
+        advance: Callable[[float], object],
+        frame_ms: float = 1000.0 / 60.0,
+    ) -> None:
+        self.to_env = to_env
+        self.advance = advance
         self.frame_ms = frame_ms
         self.reset()
 
@@ -84,27 +83,32 @@ class FramePacer:
         recent = self.IDLE_SLACK * self._period
         return min(max(self.frame_ms, recent), self.IDLE_CAP * self.frame_ms)
 
-    def drawn(self) -> Decision:
+    def drawn(self) -> None:
         """The game updated the display."""
-        pay, self._owed, self._late = self._owed, 0.0, False
-        self._elapsed += pay
+        pay = self._owed
+        if pay:
+            self._owed, self._late = 0.0, False
+            self._elapsed += pay
+        elif self._late:
+            self._late = False
         self._updates += 1
         if self._updates > self.UPDATE_LIMIT:
-            return self._frame_ended(pay, owe=self.frame_ms)
-        return Decision(NONE, pay) if pay else _CARRY_ON
+            self._frame_ended(pay, owe=self.frame_ms)
+        elif pay:
+            self.advance(pay)
 
-    def read(self) -> Decision:
+    def read(self) -> None:
         """The game read input or the clock."""
         if self._updates:
-            return self._frame_ended(0.0, owe=self.frame_ms)
+            self._frame_ended(0.0, owe=self.frame_ms)
+            return
         self._polls += 1
         if self._polls >= self.POLL_LIMIT:
             advance = max(self._owed, self.frame_ms)
             self._elapsed += advance
-            return self._boundary(IDLE, advance)
-        return _CARRY_ON
+            self._end(IDLE, advance)
 
-    def wait(self, ms: float, whole_frame: bool = False) -> Decision:
+    def wait(self, ms: float, whole_frame: bool = False) -> None:
         """The game waits ``ms`` milliseconds.
 
         Args:
@@ -112,27 +116,36 @@ class FramePacer:
             whole_frame: the wait is a frame by definition (``Clock.tick``, ``event.wait``
                 blocking for a frame), not part of one (``time.sleep(0.001)``).
         """
-        ms = max(0.0, float(ms))
+        if ms < 0:
+            ms = 0.0
         self._polls = 0
         self._elapsed += ms
         if self._late:
             self._late, self._owed = False, 0.0
-            return Decision(NONE, ms)
-        if self._updates:
-            return self._frame_ended(ms, owe=0.0)
-        self._waited += ms
-        if (whole_frame and self._waited > 0) or self._waited >= self.idle_ms:
-            return self._boundary(IDLE, ms)
-        return Decision(NONE, ms)
+            if ms:
+                self.advance(ms)
+        elif self._updates:
+            self._frame_ended(ms, owe=0.0)
+        else:
+            self._waited += ms
+            if (whole_frame and self._waited > 0) or self._waited >= self.idle_ms:
+                self._end(IDLE, ms)
+            elif ms:
+                self.advance(ms)
 
-    def _frame_ended(self, advance: float, owe: float) -> Decision:
+    def _frame_ended(self, advance: float, owe: float) -> None:
         self._period, self._elapsed = self._elapsed, 0.0
-        decision = self._boundary(FRAME, advance)
+        self._updates = self._polls = 0
+        self._waited = 0.0
         self._owed, self._late = owe, owe > 0
-        return decision
+        self.to_env(FRAME)
+        if advance:
+            self.advance(advance)
 
-    def _boundary(self, message: int, advance: float) -> Decision:
+    def _end(self, message: int, advance: float) -> None:
         self._updates = self._polls = 0
         self._waited = 0.0
         self._owed, self._late = 0.0, False
-        return Decision(message, advance)
+        self.to_env(message)
+        if advance:
+            self.advance(advance)

@@ -44,34 +44,36 @@ class Sandbox:
         self.workdir = workdir
         self.path_entry = path_entry
         self.modules = modules
-        self._agent: tuple[object, list[str], str | None] = (None, [], None)
+        self._agent_random: object = None
+        self._agent_argv: list[str] = []
+        self._agent_cwd: str | None = None
 
     def enter(self) -> None:
         """Before the game's code runs."""
-        agent_random = sys.modules.get("random")
-        sys.modules["random"] = self.random_module
-        agent_argv, sys.argv = sys.argv, self.argv
-        agent_cwd = None
+        modules = sys.modules
+        self._agent_random = modules.get("random")
+        modules["random"] = self.random_module
+        self._agent_argv, sys.argv = sys.argv, self.argv
         if self.workdir is not None:
             cwd = os.getcwd()
             if cwd != self.workdir:
                 os.chdir(self.workdir)
-                agent_cwd = cwd
-        self._agent = (agent_random, agent_argv, agent_cwd)
-        self.modules.activate()
+                self._agent_cwd = cwd
+        if GameModules.installed is not self.modules:
+            self.modules.activate()
         if self.path_entry is not None and Sandbox._path_owner is not self:
             self._lead_sys_path()
 
     def leave(self) -> None:
         """After the game's code stopped (at a frame, at its end, or failing)."""
-        agent_random, agent_argv, agent_cwd = self._agent
-        if agent_random is None:
+        if self._agent_random is None:
             sys.modules.pop("random", None)
         else:
-            sys.modules["random"] = agent_random
-        sys.argv = agent_argv
-        if agent_cwd is not None:
-            os.chdir(agent_cwd)
+            sys.modules["random"] = self._agent_random
+        sys.argv = self._agent_argv
+        if self._agent_cwd is not None:
+            os.chdir(self._agent_cwd)
+            self._agent_cwd = None
 
     def close(self) -> None:
         """The game is gone for good: its modules and its folder leave the process."""

@@ -80,6 +80,7 @@ class GameSession:
         self.name = name
         self.headless = headless
         self.passthrough = passthrough
+        self._window = not headless and not passthrough  # the harness watches its events
         self.stall_frames = stall_frames
         self.side = GameSide(
             name,
@@ -186,12 +187,12 @@ class GameSession:
         if glet is None or glet.dead or self.ended is not None:
             raise ResetNeeded(f"game {self.name!r} is not running: call reset() first")
         message = self._run(glet.switch)
-        if isinstance(message, Ended):
+        if message == FRAME:
+            self.frames += 1
+        elif type(message) is Ended:
             self.ended = message
             self._glet = None
-        elif message == FRAME:
-            self.frames += 1
-        if not self.headless and not self.passthrough:
+        if self._window:
             self._pump_window()
         return message
 

@@ -15,7 +15,7 @@ import pygame
 from pygameplayer.gameside import GameSide
 from pygameplayer.gametime import TickStats
 from pygameplayer.interception.routing import calling_game, route
-from pygameplayer.live import current
+from pygameplayer.live import GameGreenlet, getcurrent
 from pygameplayer.patching import Patcher
 
 
@@ -36,23 +36,28 @@ def install(p: Patcher) -> None:
             side = calling_game("owns_input")
             assert side is not None
             self._side: GameSide = side
+            self._time = side.time
             self._stats = TickStats(side.time.ticks())
             self._last_ms = side.time.now_ms()
+            self._rate = 0.0
             self._real = None if side.virtual else real_clock()
 
         def tick(self, framerate: float = 0) -> int:
-            side = self._side
-            if framerate and framerate > 0:
-                side.frame_rate(framerate)
-                due = self._last_ms + side.frame_ms
-                waited = max(0.0, due - side.time.now_ms())
-                real_wait = (lambda: self._real.tick(framerate)) if self._real else None
-                side.wait(waited, whole_frame=True, real_wait=real_wait)
+            side, clock = self._side, self._time
+            if framerate > 0:
+                if framerate != self._rate:
+                    self._rate = framerate
+                    side.frame_rate(framerate)
+                waited = self._last_ms + side.pacer.frame_ms - clock.now_ms()
+                if waited < 0:
+                    waited = 0.0
+                real = self._real
+                side.wait(waited, True, (lambda: real.tick(framerate)) if real else None)
             else:
                 waited = 0.0
                 side.read()
-            self._last_ms = side.time.now_ms()
-            return self._stats.record(side.time.ticks(), waited)
+            self._last_ms = clock.now_ms()
+            return self._stats.record(clock.ticks(), waited)
 
         tick_busy_loop = tick
 
@@ -66,9 +71,10 @@ def install(p: Patcher) -> None:
             return self._stats.fps()
 
     def get_ticks() -> int:
-        side = current()
-        if side is None or not side.owns_input:
+        glet = getcurrent()
+        if type(glet) is not GameGreenlet or not glet.side.owns_input:
             return real_ticks()
+        side = glet.side
         side.read()
         return side.time.ticks()
 

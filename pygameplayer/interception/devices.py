@@ -13,7 +13,7 @@ import pygame
 
 from pygameplayer.gameside import GameSide
 from pygameplayer.interception.routing import route
-from pygameplayer.live import current
+from pygameplayer.live import GameGreenlet, getcurrent
 from pygameplayer.patching import Patcher
 
 
@@ -28,9 +28,10 @@ def install(p: Patcher) -> None:
     real_pressed = keys.get_pressed
 
     def get_pressed() -> Any:
-        side = current()
-        if side is None or not side.owns_input:
+        glet = getcurrent()
+        if type(glet) is not GameGreenlet or not glet.side.owns_input:
             return real_pressed()
+        side = glet.side
         side.read()
         return side.inputs.pressed
 
@@ -46,7 +47,7 @@ def install(p: Patcher) -> None:
         return side.inputs.mouse_buttons(num_buttons)
 
     def set_repeat(side: GameSide, *args: Any) -> None:
-        side.inputs.set_repeat(*args)
+        side.set_key_repeat(*args)
 
     def set_relative_mode(side: GameSide, enable: bool) -> None:
         side.inputs.relative_mode = bool(enable)

@@ -16,7 +16,7 @@ import pygame
 from pygameplayer.errors import UnsupportedGame
 from pygameplayer.gameside import GameSide
 from pygameplayer.interception.routing import calling_game, route
-from pygameplayer.live import current
+from pygameplayer.live import GameGreenlet, getcurrent
 from pygameplayer.patching import Patcher
 
 
@@ -45,18 +45,20 @@ def install(p: Patcher) -> None:
         return real_set_mode(*args, **kwargs)
 
     def flip() -> None:
-        side = current()
-        if side is None:
+        glet = getcurrent()
+        if type(glet) is not GameGreenlet:
             return real_flip()
+        side = glet.side
         if not side.headless:
             real_flip()
         side.drawn()
         return None
 
     def update(*args: Any, **kwargs: Any) -> None:
-        side = current()
-        if side is None:
+        glet = getcurrent()
+        if type(glet) is not GameGreenlet:
             return real_update(*args, **kwargs)
+        side = glet.side
         if not side.headless:
             real_update(*args, **kwargs)
         side.drawn()

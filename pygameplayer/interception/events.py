@@ -13,7 +13,7 @@ import pygame
 
 from pygameplayer.gameside import GameSide
 from pygameplayer.interception.routing import route
-from pygameplayer.live import current
+from pygameplayer.live import GameGreenlet, getcurrent
 from pygameplayer.patching import Patcher
 
 _MIXED_FILTERS = "Invalid combination of excluded and included event type"
@@ -25,9 +25,10 @@ def install(p: Patcher) -> None:
     real_get, real_poll, real_wait = ev.get, ev.poll, ev.wait
 
     def get(eventtype: Any = None, pump: Any = True, exclude: Any = None) -> list:
-        side = current()
-        if side is None or not side.owns_input:
+        glet = getcurrent()
+        if type(glet) is not GameGreenlet or not glet.side.owns_input:
             return real_get(eventtype, pump, exclude)
+        side = glet.side
         if eventtype is not None and exclude is not None:
             raise pygame.error(_MIXED_FILTERS)
         side.read()
@@ -36,9 +37,10 @@ def install(p: Patcher) -> None:
         return side.queue.get(eventtype, exclude)
 
     def poll() -> pygame.event.Event:
-        side = current()
-        if side is None or not side.owns_input:
+        glet = getcurrent()
+        if type(glet) is not GameGreenlet or not glet.side.owns_input:
             return real_poll()
+        side = glet.side
         side.read()
         side.inputs.pumped()
         return side.queue.poll()

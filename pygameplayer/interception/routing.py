@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pygameplayer.gameside import GameSide
-from pygameplayer.live import current
+from pygameplayer.live import GameGreenlet, current, getcurrent
 
 
 def route(
@@ -23,18 +23,18 @@ def route(
     if need is None:
 
         def patched(*args: Any, **kwargs: Any) -> Any:
-            side = current()
-            if side is None:
+            glet = getcurrent()
+            if type(glet) is not GameGreenlet:
                 return real(*args, **kwargs)
-            return game(side, *args, **kwargs)
+            return game(glet.side, *args, **kwargs)
 
     else:
 
         def patched(*args: Any, **kwargs: Any) -> Any:
-            side = current()
-            if side is None or not getattr(side, need):
+            glet = getcurrent()
+            if type(glet) is not GameGreenlet or not getattr(glet.side, need):
                 return real(*args, **kwargs)
-            return game(side, *args, **kwargs)
+            return game(glet.side, *args, **kwargs)
 
     patched.__name__ = getattr(real, "__name__", "patched")
     patched.__qualname__ = getattr(real, "__qualname__", patched.__name__)

@@ -67,7 +67,7 @@ def test_key_repeat_is_emulated_on_game_time(make_env):
     env.reset(seed=0)
     import pygame as pg
 
-    env.unwrapped.session.inputs.set_repeat(100, 50)
+    env.unwrapped.session.side.set_key_repeat(100, 50)  # as the game calling key.set_repeat
     game = game_module(env)
     before = game.x
     for _ in range(30):  # 30 frames at 60 fps = 500 ms held

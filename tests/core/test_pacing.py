@@ -7,7 +7,37 @@ from pygameplayer.pacing import FRAME, IDLE, NONE, FramePacer
 FPS60 = 1000 / 60
 
 
-class Loop:
+class Recorder:
+    """A pacer whose frame ends and time passing are written down, with its clock."""
+
+    def __init__(self, frame_ms=FPS60):
+        self.pacer = FramePacer(self.to_env, self.advance, frame_ms)
+        self.now = 0.0
+        self.calls = []  # ("to_env", message) and ("advance", ms), in order
+
+    def to_env(self, message):
+        self.calls.append(("to_env", message))
+        self.on_boundary(message)
+
+    def advance(self, ms):
+        self.calls.append(("advance", ms))
+        self.now += ms
+
+    def on_boundary(self, message):
+        pass
+
+    def last(self, call):
+        """What one pacer call did: (message, time after it), ("advance", ms) or (NONE, 0)."""
+        before = len(self.calls)
+        call()
+        done = self.calls[before:]
+        time = sum(ms for kind, ms in done if kind == "advance")
+        if done and done[0][0] == "to_env":
+            return (done[0][1], time)
+        return ("advance", time) if done else (NONE, 0)
+
+
+class Loop(Recorder):
     """Runs a game loop's calls through a pacer and records each boundary.
 
     A game loop is a list of calls, each ``"draw"``, ``"read"``, ``("wait", ms)`` or
@@ -15,30 +45,26 @@ class Loop:
     """
 
     def __init__(self, frame_ms=FPS60):
-        self.pacer = FramePacer(frame_ms)
-        self.now = 0.0
+        super().__init__(frame_ms)
         self.last_tick = 0.0
-        self.pending = 0.0
         self.boundaries = []  # (message, draw calls since the previous one, time then)
+        self.draws = 0
+
+    def on_boundary(self, message):
+        self.boundaries.append((message, self.draws, self.now))
         self.draws = 0
 
     def call(self, what):
         if what == "draw":
             self.draws += 1
-            decision = self.pacer.drawn()
+            self.pacer.drawn()
         elif what == "read":
-            decision = self.pacer.read()
+            self.pacer.read()
         elif what[0] == "wait":
-            decision = self.pacer.wait(what[1])
+            self.pacer.wait(what[1])
         else:
             deadline = self.last_tick + 1000 / what[1]
-            decision = self.pacer.wait(max(0.0, deadline - self.now), whole_frame=True)
-        if decision.message == NONE:
-            self.now += decision.advance_ms
-        else:
-            self.boundaries.append((decision.message, self.draws, self.now))
-            self.draws = 0
-            self.now += decision.advance_ms
+            self.pacer.wait(max(0.0, deadline - self.now), whole_frame=True)
         if isinstance(what, tuple) and what[0] == "tick":
             self.last_tick = self.now
 
@@ -135,23 +161,23 @@ def test_a_loop_that_only_draws_ends_a_frame_every_few_updates():
 
 
 def test_a_wait_after_drawing_ends_the_frame_and_its_time_passes_after():
-    pacer = FramePacer()
-    assert pacer.drawn().message == NONE
-    decision = pacer.wait(40)
-    assert decision == (FRAME, 40)
+    pacer = Recorder()
+    assert pacer.last(pacer.pacer.drawn) == (NONE, 0)
+    assert pacer.last(lambda: pacer.pacer.wait(40)) == (FRAME, 40)
 
 
 def test_a_late_wait_replaces_the_default_frame_length():
-    pacer = FramePacer()
-    pacer.drawn()
-    assert pacer.read() == (FRAME, 0)  # the read ends the frame; its length is still open
-    assert pacer.wait(10) == (NONE, 10)  # the game's own pacing, late: 10 ms, not 10 + 16.7
-    assert pacer.drawn() == (NONE, 0)
+    pacer = Recorder()
+    pacer.pacer.drawn()
+    assert pacer.last(pacer.pacer.read) == (FRAME, 0)  # the frame ends; its length still open
+    # the game's own pacing, late: 10 ms, not 10 + 16.7
+    assert pacer.last(lambda: pacer.pacer.wait(10)) == ("advance", 10)
+    assert pacer.last(pacer.pacer.drawn) == (NONE, 0)
 
 
 def test_an_unpaced_frame_is_paid_when_the_game_draws_again():
-    pacer = FramePacer()
-    pacer.drawn()
-    pacer.read()
-    assert pacer.read() == (NONE, 0)
-    assert pacer.drawn() == (NONE, pytest.approx(FPS60))
+    pacer = Recorder()
+    pacer.pacer.drawn()
+    pacer.pacer.read()
+    assert pacer.last(pacer.pacer.read) == (NONE, 0)
+    assert pacer.last(pacer.pacer.drawn) == ("advance", pytest.approx(FPS60))
