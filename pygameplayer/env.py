@@ -94,6 +94,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             realtime=human,
             headless=not human,
         )
+        self._display = self.session.side.display
         try:
             self.observation_space = self._make_observation_space(size)
         except BaseException:
@@ -139,7 +140,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
             raise self._invalid(action)
         session = self.session
         inputs = session.inputs
-        inputs.apply(self._actions[index], session.time.now_ms())
+        inputs.apply(self._actions[index])
         read_reward, terminate = self._reward, self._terminate
         reward = 0.0
         end_reason: str | None = None
@@ -209,7 +210,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         if spec.reward is not None:
             self._reward = self._keep(spec.reward.bind(view))
         self._terminate = [self._keep(t.bind(view)) for t in spec.terminate or ()]
-        if spec.state is not None:
+        if spec.state is not None and self.obs_type == "state":
             self._state = self._keep(spec.state.bind(view))
 
     def _keep(self, binding: Binding) -> Callable[[], Any]:
@@ -230,7 +231,8 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
                 return state
             out[...] = state
             return out
-        surface = self.session.display_surface()
+        display = self._display
+        surface = display.surface if display.headless else display.get_surface()
         assert surface is not None
         return self._grabber.grab(surface, out)
 

@@ -42,7 +42,7 @@ class EventQueue:
 
     def post(self, event: pygame.event.Event) -> bool:
         """Append ``event`` unless its type is blocked; return whether it was queued."""
-        if self._is_blocked(event.type):
+        if (self._block_all or self._blocked) and self._is_blocked(event.type):
             return False
         self._events.append(event)
         return True

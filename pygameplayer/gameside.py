@@ -63,8 +63,8 @@ class GameSide:
         self.virtual, self.headless, self.owns_input = virtual, headless, owns_input
         self.fixed_fps = fps
         self.queue = EventQueue()
-        self.inputs = InputDevice(self.queue.post)
         self.time = GameTime(virtual, self.queue.post)
+        self.inputs = InputDevice(self.queue.post, self.time.now_ms)
         self.display = GameDisplay(headless, self.queue.post)
         self.audio = GameAudio(self.time.now_ms)
         self.random = GameRandomness()

@@ -58,6 +58,9 @@ __all__ = [
 ]
 
 
+_ABSENT = object()
+
+
 def _number(value: Any, target: str) -> float | int:
     if isinstance(value, (bool, np.bool_)):
         return int(value)
@@ -222,10 +225,18 @@ class variable_delta(RewardHook):  # noqa: N801
     def bind(self, game: GameView) -> Binding:
         read, target, scale = reader(game, self.target), self.target, self.scale
         previous: float | None = None
+        # a module-level name (the usual score) is read straight from the module's namespace
+        namespace, name = None, None
+        if isinstance(target, str):
+            module_name, parts = split_target(target)
+            if len(parts) == 1:
+                namespace, name = vars(game.module(module_name)), parts[0]
 
         def delta() -> float:
             nonlocal previous
-            current = read()
+            current = namespace.get(name, _ABSENT) if namespace is not None else _ABSENT
+            if current is _ABSENT:
+                current = read()  # a path, or a name that is gone: the reader explains
             if type(current) is not int and type(current) is not float:
                 current = _number(current, target)
             change = 0.0 if previous is None else current - previous

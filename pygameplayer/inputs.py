@@ -68,10 +68,14 @@ class InputDevice:
 
     Args:
         post: puts an event on the game's queue (respecting blocked types).
+        now_ms: the game's clock (for key repeat).
     """
 
-    def __init__(self, post: Callable[[pygame.event.Event], bool]) -> None:
+    def __init__(
+        self, post: Callable[[pygame.event.Event], bool], now_ms: Callable[[], float] = float
+    ) -> None:
         self._post = post
+        self._now_ms = now_ms
         self._pressed_cache: dict[frozenset[int], pygame.key.ScancodeWrapper] = {}
         self.reset()
 
@@ -101,7 +105,7 @@ class InputDevice:
             wrapper = self._pressed_cache[keys] = pygame.key.ScancodeWrapper(state)
         return wrapper
 
-    def apply(self, action: Action, now_ms: float = 0.0) -> None:
+    def apply(self, action: Action) -> None:
         """Hold ``action`` from now on, posting the transitions it causes."""
         if self._pending_release:
             self.release_clicks()
@@ -109,7 +113,7 @@ class InputDevice:
             return
         self._last = action
         if action.keys != self.keys:
-            self._set_keys(action.keys, now_ms)
+            self._set_keys(action.keys)
         if action.mouse is not None and action.mouse != self.mouse_pos:
             self._move(action.mouse)
         if action.buttons != self.buttons:
@@ -141,7 +145,7 @@ class InputDevice:
         """Whether a click is waiting to be released on the next frame."""
         return bool(self._pending_release)
 
-    def _set_keys(self, keys: frozenset[int], now_ms: float) -> None:
+    def _set_keys(self, keys: frozenset[int]) -> None:
         released = self.keys - keys
         pressed = keys - self.keys
         for key in sorted(released):
@@ -153,7 +157,7 @@ class InputDevice:
             self.mods |= _MOD_BITS.get(key, 0)
             self._key_event(pygame.KEYDOWN, key)
             if self.repeat[0] > 0:
-                self._repeat_due[key] = now_ms + self.repeat[0]
+                self._repeat_due[key] = self._now_ms() + self.repeat[0]
             self._changes.append(("keys down", key))
         self.keys = keys
         self.pressed = self._pressed_for(keys)

@@ -40,6 +40,7 @@ class GameModules:
         self._entry_module = entry_module
         self._owned_paths: dict[str, bool] = {}
         self._names: set[str] = set()
+        self.specs: dict[tuple[str, Any], importlib.machinery.ModuleSpec] = {}  # found before
         self._mine: dict[str, types.ModuleType] = {}  # while another set is installed
         self._theirs: dict[str, Any] = {}  # what sys.modules held under my names before
 
@@ -137,14 +138,19 @@ class GameImportFinder(importlib.abc.MetaPathFinder):
         side = current()
         if side is None or side.modules is None:
             return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
-        if spec is None or not spec.has_location or spec.origin is None:
-            return None
-        if not side.modules.owns_file(spec.origin):
-            return None
-        side.modules.claim(fullname)
-        if type(spec.loader) is importlib.machinery.SourceFileLoader:
-            spec.loader = CachingLoader(fullname, spec.origin)
+        modules = side.modules
+        key = (fullname, tuple(path) if path else None)
+        spec = modules.specs.get(key)  # every start imports the same modules again
+        if spec is None:
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+            if spec is None or not spec.has_location or spec.origin is None:
+                return None
+            if not modules.owns_file(spec.origin):
+                return None
+            if type(spec.loader) is importlib.machinery.SourceFileLoader:
+                spec.loader = CachingLoader(fullname, spec.origin)
+            modules.specs[key] = spec
+        modules.claim(fullname)
         return spec
 
 

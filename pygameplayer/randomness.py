@@ -25,13 +25,21 @@ class EpisodeSeeds:
 
     def __init__(self) -> None:
         self._stream = _stdlib_random.Random(0)
+        self._pending: int | None = 0
 
     def begin(self, seed: int) -> None:
-        """A new episode with seed ``seed``."""
-        self._stream.seed(seed ^ _SEED_SALT)
+        """A new episode with seed ``seed``.
+
+        The stream is made when first needed: seeding a generator costs more than most episodes'
+        starts, and few games need it.
+        """
+        self._pending = seed ^ _SEED_SALT
 
     def next(self) -> int:
         """The next seed (64 bits)."""
+        if self._pending is not None:
+            self._stream.seed(self._pending)
+            self._pending = None
         return self._stream.getrandbits(64)
 
 
@@ -75,17 +83,27 @@ class GameRandomness:
     def __init__(self) -> None:
         self.seeds = EpisodeSeeds()
         self.module = private_random_module(self.seeds)
-        self.numpy = np.random.RandomState(0)
+        self._numpy = np.random.RandomState(0)
+        self._numpy_seed: int | None = None  # seeded when the game first draws from it
 
     def begin(self, seed: int) -> None:
         """Seed everything for an episode."""
         self.seeds.begin(seed)
         self.module.seed(seed)
-        self.numpy.seed(seed % 2**32)
+        self._numpy_seed = seed % 2**32
+
+    @property
+    def numpy(self) -> np.random.RandomState:
+        """The game's numpy global generator (most games never use it: seeded on first use)."""
+        if self._numpy_seed is not None:
+            self._numpy.seed(self._numpy_seed)
+            self._numpy_seed = None
+        return self._numpy
 
     def numpy_seed(self, seed: object = None) -> None:
         """``numpy.random.seed`` called by the game."""
-        self.numpy.seed(self.seeds.next() % 2**32 if seed is None else seed)
+        self._numpy_seed = None
+        self._numpy.seed(self.seeds.next() % 2**32 if seed is None else seed)
 
     def default_rng(self, seed: object = None) -> np.random.Generator:
         """``numpy.random.default_rng`` called by the game."""

@@ -17,7 +17,7 @@ import types
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import greenlet
 import pygame
@@ -34,7 +34,7 @@ from pygameplayer.errors import (
     WindowInUse,
 )
 from pygameplayer.gameside import Ended, GameSide
-from pygameplayer.live import LIVE, GameGreenlet
+from pygameplayer.live import LIVE, GameGreenlet, getcurrent
 from pygameplayer.modules import GameModules
 from pygameplayer.pacing import FRAME, IDLE
 from pygameplayer.sandbox import Sandbox
@@ -90,6 +90,8 @@ class GameSession:
             headless=headless,
             owns_input=not passthrough,
         )
+        self.inputs = self.side.inputs  #: the game's virtual keyboard and mouse
+        self.time = self.side.time  #: the game's clock
         self.main_module: types.ModuleType | None = None
         self.opened = False
         self.ended: Ended | None = None
@@ -101,16 +103,6 @@ class GameSession:
         self._sandbox: Sandbox | None = None
 
     # ------------------------------------------------------------------ environment side
-
-    @property
-    def inputs(self) -> Any:
-        """The game's virtual keyboard and mouse."""
-        return self.side.inputs
-
-    @property
-    def time(self) -> Any:
-        """The game's clock."""
-        return self.side.time
 
     def open(self) -> None:
         """Prepare SDL and the interception layer (installed by the first live session)."""
@@ -186,7 +178,15 @@ class GameSession:
         glet = self._glet
         if glet is None or glet.dead or self.ended is not None:
             raise ResetNeeded(f"game {self.name!r} is not running: call reset() first")
-        message = self._run(glet.switch)
+        sandbox = self._sandbox
+        self._env_glet = getcurrent()
+        sandbox.enter()  # type: ignore[union-attr]
+        try:
+            message = glet.switch()
+        except BaseException as exc:
+            self._fail(exc)
+        finally:
+            sandbox.leave()  # type: ignore[union-attr]
         if message == FRAME:
             self.frames += 1
         elif type(message) is Ended:
@@ -285,18 +285,21 @@ class GameSession:
     def _run(self, switch: Callable[[], Any]) -> Any:
         """Switch into the game's code with its process state in place; translate its failures."""
         assert self._sandbox is not None
-        self._env_glet = greenlet.getcurrent()
+        self._env_glet = getcurrent()
         self._sandbox.enter()
         try:
             return switch()
-        except (PygamePlayerError, KeyboardInterrupt, greenlet.GreenletExit):
-            self._glet = None
-            raise
         except BaseException as exc:
-            self._glet = None
-            raise GameCrashed(self._crash_message(exc)) from exc
+            self._fail(exc)
         finally:
             self._sandbox.leave()
+
+    def _fail(self, exc: BaseException) -> NoReturn:
+        """The game's code raised: it is over. Our own errors pass; the game's are wrapped."""
+        self._glet = None
+        if isinstance(exc, (PygamePlayerError, KeyboardInterrupt, greenlet.GreenletExit)):
+            raise exc
+        raise GameCrashed(self._crash_message(exc)) from exc
 
     def _to_env(self, message: Any) -> None:
         """Game side: hand ``message`` to the environment; return when resumed."""

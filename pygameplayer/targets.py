@@ -12,10 +12,11 @@ snake's body). Both are accepted wherever a string target is.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,8 +99,8 @@ _STEP = re.compile(r"""\.([A-Za-z_]\w*)|\[(-?\d+)\]|\[('[^'\\]*'|"[^"\\]*")\]"""
 _FIRST = re.compile(r"[A-Za-z_]\w*")
 
 
-def parse_path(path: str, target: str) -> list[Part]:
-    """``"a.b[0]['k']"`` -> ``["a", "b", Key(0), Key("k")]``."""
+def parse_path(path: str, target: str) -> tuple[Part, ...]:
+    """``"a.b[0]['k']"`` -> ``("a", "b", Key(0), Key("k"))``."""
     first = _FIRST.match(path)
     if first is None:
         raise _unparsable(target)
@@ -112,10 +113,10 @@ def parse_path(path: str, target: str) -> list[Part]:
         name, index, quoted = step.groups()
         parts.append(name if name else Key(int(index)) if index else Key(quoted[1:-1]))
         position = step.end()
-    return parts
+    return tuple(parts)
 
 
-def format_path(parts: list[Part]) -> str:
+def format_path(parts: Sequence[Part]) -> str:
     """The inverse of :func:`parse_path`."""
     text = ""
     for part in parts:
@@ -130,10 +131,16 @@ def _unparsable(target: str) -> HookError:
     )
 
 
-def split_target(target: str) -> tuple[str | None, list[Part]]:
-    """``"pkg.mod:a.b"`` -> ``("pkg.mod", ["a", "b"])``; ``"a"`` -> ``(None, ["a"])``."""
+def split_target(target: str) -> tuple[str | None, tuple[Part, ...]]:
+    """``"pkg.mod:a.b"`` -> ``("pkg.mod", ("a", "b"))``; ``"a"`` -> ``(None, ("a",))``."""
     if not isinstance(target, str) or not target:
         raise HookError(f"a hook target must be a string like 'module:variable', got {target!r}")
+    return _split(target)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(target: str) -> tuple[str | None, tuple[Part, ...]]:
+    """Parsed once per target string: hooks bind at every episode start."""
     named = _MODULE.fullmatch(target)
     if named is not None:
         module, path = named.groups()
@@ -174,7 +181,7 @@ def _describe(value: Any) -> str:
     return f"the {type(value).__name__}"
 
 
-def walk(value: Any, parts: list[Part], target: str, done: list[Part] | None = None) -> Any:
+def walk(value: Any, parts: Sequence[Part], target: str, done: Sequence[Part] | None = None) -> Any:
     """Follow ``parts`` from ``value``; errors name the path read so far."""
     done = list(done or [])
     for part in parts:

@@ -289,7 +289,7 @@ def _drive(
                 pressed = bool(chosen.keys - action.keys or chosen.clicks or chosen.buttons)
                 action, held_for = chosen, chooser.randint(1, MAX_HOLD)
             held_for -= 1
-            session.inputs.apply(action, session.time.now_ms())
+            session.inputs.apply(action)
         frame += 1
         try:
             message, calls = counter.run(frame, session.resume)

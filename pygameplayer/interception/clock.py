@@ -41,6 +41,7 @@ def install(p: Patcher) -> None:
             self._last_ms = side.time.now_ms()
             self._rate = 0.0
             self._real = None if side.virtual else real_clock()
+            self._wait = side.pacer.wait if side.virtual else side.wait
 
         def tick(self, framerate: float = 0) -> int:
             side, clock = self._side, self._time
@@ -52,12 +53,15 @@ def install(p: Patcher) -> None:
                 if waited < 0:
                     waited = 0.0
                 real = self._real
-                side.wait(waited, True, (lambda: real.tick(framerate)) if real else None)
+                if real is None:
+                    self._wait(waited, True)
+                else:
+                    self._wait(waited, True, lambda: real.tick(framerate))
             else:
                 waited = 0.0
                 side.read()
-            self._last_ms = clock.now_ms()
-            return self._stats.record(clock.ticks(), waited)
+            self._last_ms = now = clock.now_ms()
+            return self._stats.record(int(now + 1e-6), waited)
 
         tick_busy_loop = tick
 
