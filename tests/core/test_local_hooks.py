@@ -118,8 +118,8 @@ def test_local_target_needs_a_function_and_a_variable():
 
 
 def test_paths_with_subscripts():
-    assert split_target("pkg.mod:stats['gold'].x") == ("pkg.mod", ["stats", Key("gold"), "x"])
-    assert split_target("body[-1][0]") == (None, ["body", Key(-1), Key(0)])
+    assert split_target("pkg.mod:stats['gold'].x") == ("pkg.mod", ("stats", Key("gold"), "x"))
+    assert split_target("body[-1][0]") == (None, ("body", Key(-1), Key(0)))
     for bad in ("m:a[", "m:a..b", "m:[0]", "m:a[x]", ":a", "a:b:c"):
         with pytest.raises(HookError, match="cannot parse"):
             split_target(bad)
