@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the first episode (default 0)")
     p.add_argument("--scale", type=int, default=None, metavar="N", help=SCALE_HELP)
     p.set_defaults(func=cmd_watch)
+    _add_inspect(sub, common)
     return parser
 
 
@@ -247,6 +248,61 @@ def _check_ray_option(agent: str) -> None:
 def cmd_watch(args: argparse.Namespace) -> int:
     """Show a trained agent playing."""
     _runner().watch(args.run_dir, args.episodes, args.checkpoint, args.seed, _scale(args.scale))
+    return 0
+
+
+def _add_inspect(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "inspect",
+        parents=[common],
+        help="find where an unregistered game keeps its score, ending and state",
+        description="Run a game with random input (or --play it yourself), watch every number "
+        "it holds, and print ranked candidates for its reward, penalty, episode end and state, "
+        "the keys it reads, and a register_game(...) call to paste.",
+    )
+    p.add_argument("entry", help="how to start the game: path/to/game.py, pkg.game:main, ...")
+    p.add_argument(
+        "--actions",
+        default="keys",
+        help="keys (those its source names; the default), mouse (clicks on a grid), "
+        "or keys separated by commas, e.g. left,right,space",
+    )
+    p.add_argument(
+        "--steps",
+        type=_at_least_one,
+        default=None,
+        help="frames to run (default 2000; with --play: until the game ends)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for the game and the random input")
+    p.add_argument("--play", action="store_true", help="play it yourself in an enlarged window")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.set_defaults(func=cmd_inspect)
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Inspect a game and print what was found."""
+    import json
+
+    from pygameplayer.inspection import inspect_game
+
+    steps = args.steps if args.steps is not None else (None if args.play else 2000)
+    inspection = inspect_game(
+        args.entry, actions=args.actions, steps=steps, seed=args.seed, play=args.play
+    )
+    if args.json:
+        print(json.dumps(inspection.to_json(), indent=2))
+    else:
+        print(inspection.to_text())
     return 0
 
 

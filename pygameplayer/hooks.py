@@ -9,6 +9,8 @@ runs fresh module code. Kinds:
 * :func:`when_called`: the episode ends when a game function is called (a game-over screen);
 * :func:`when`: the episode ends when a predicate on a variable holds;
 * :func:`variable` / :func:`variables`: values for predicates and ``state`` observations;
+* :func:`local` and :func:`length` in place of a target string: a local variable of a function
+  the game is running (``local("game:run_game.score")``), the length of a list;
 * :func:`computed_state`: a state vector computed from a module, of known length;
 * any callable ``fn(game)`` receiving a :class:`GameView` (``game.score`` reads the main
   module's ``score``; ``game.module("pkg.mod")`` any other game module).
@@ -28,12 +30,23 @@ from typing import Any
 import numpy as np
 
 from pygameplayer.errors import HookError
-from pygameplayer.targets import GameView, reader, resolve_owner, split_target
+from pygameplayer.targets import (
+    GameView,
+    Target,
+    check_target,
+    length,
+    local,
+    reader,
+    resolve_owner,
+    split_target,
+)
 
 __all__ = [
     "GameView",
     "computed_state",
     "Hook",
+    "length",
+    "local",
     "RewardHook",
     "as_hook",
     "on_call",
@@ -201,8 +214,8 @@ def as_reward(value: RewardHook | Callable[[GameView], Any] | float) -> RewardHo
 class variable(RewardHook):  # noqa: N801 - reads like a function in specs
     """The current value of a game variable (for predicates, state, or a per-step reward)."""
 
-    def __init__(self, target: str) -> None:
-        split_target(target)
+    def __init__(self, target: Target) -> None:
+        check_target(target)
         self.target = target
 
     def bind(self, game: GameView) -> Binding:
@@ -215,17 +228,19 @@ class variable(RewardHook):  # noqa: N801 - reads like a function in specs
 class variable_delta(RewardHook):  # noqa: N801
     """Reward = change of a numeric game variable since the previous step, times ``scale``."""
 
-    def __init__(self, target: str, scale: float = 1.0) -> None:
-        split_target(target)
+    def __init__(self, target: Target, scale: float = 1.0) -> None:
+        check_target(target)
         self.target, self.scale = target, float(scale)
 
     def bind(self, game: GameView) -> Binding:
         read, target, scale = reader(game, self.target), self.target, self.scale
         previous: float | None = None
-        module_name, parts = split_target(target)
         # a module-level name (the usual score) is read straight from the module's namespace
-        namespace = vars(game.module(module_name)) if len(parts) == 1 else None
-        name = parts[0]
+        namespace, name = None, None
+        if isinstance(target, str):
+            module_name, parts = split_target(target)
+            if len(parts) == 1:
+                namespace, name = vars(game.module(module_name)), parts[0]
 
         def delta() -> float:
             nonlocal previous
@@ -350,8 +365,8 @@ class when(Hook):  # noqa: N801
     ``when("lives", lambda v: v <= 0)``.
     """
 
-    def __init__(self, target: str, predicate: Callable[[Any], bool]) -> None:
-        split_target(target)
+    def __init__(self, target: Target, predicate: Callable[[Any], bool]) -> None:
+        check_target(target)
         if not callable(predicate):
             raise HookError(f"when() needs a predicate function, got {predicate!r}")
         self.target, self.predicate = target, predicate
@@ -367,11 +382,11 @@ class when(Hook):  # noqa: N801
 class variables(Hook):  # noqa: N801
     """A ``float32`` vector of game variables, for ``obs_type="state"``."""
 
-    def __init__(self, *targets: str) -> None:
+    def __init__(self, *targets: Target) -> None:
         if not targets:
             raise HookError("variables() needs at least one target")
         for target in targets:
-            split_target(target)
+            check_target(target)
         self.targets = targets
         self.size = len(targets)
 

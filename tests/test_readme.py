@@ -84,7 +84,7 @@ def test_each_subcommand_describes_itself_and_run_gives_its_defaults():
     import argparse
 
     (sub,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
-    assert set(sub.choices) == {"list", "play", "options", "run", "watch"}
+    assert set(sub.choices) == {"list", "play", "options", "run", "watch", "inspect"}
     for name, parser in sub.choices.items():
         assert len(parser.description or "") > 40, name
         assert "--import" in parser.format_help(), name
