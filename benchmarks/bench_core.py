@@ -1,19 +1,32 @@
-"""Harness overhead: env steps/s through pygameplayer vs each game's bare loop, in one run.
+"""Harness cost, resets, memory, and many games at once: measured in one run, ratios printed.
 
-    python benchmarks/bench_core.py            # all games found
-    python benchmarks/bench_core.py --quick    # fewer steps
+    python benchmarks/bench_core.py            # everything (about 10 minutes on 2 cores)
+    python benchmarks/bench_core.py --quick    # fewer steps and rounds
 
-Prints, per game: bare-loop frames/s (the ceiling), env steps/s at the given observation, their
-ratio, the harness's own cost per step in microseconds, and the median reset time. Then the
-speed-up of 2 async envs (separate processes) over 1 env, and of two bare loops over one (the
-ceiling for any scheme with a game per process).
+1. Per game, random actions: the bare loop's frames/s (the game's own code with the same random
+   keys posted as real events, its clock made free, nobody reading the screen: the ceiling; the
+   state the policy would read and each episode's start are not counted), env steps/s through
+   ``gymnasium.make`` without resets and with them, the env/bare ratio, the harness's cost per
+   frame, ``reset()`` median and 99th percentile, and this process's memory after the steps. Bare
+   and env are measured in turns, ``--rounds`` times; the figures are medians, with the spread of
+   the ratio.
+2. A game that loads 30 PNGs, 5 sounds and 3 fonts at every start, against the same game with
+   no assets: reset time of each and their ratio.
+3. Several games in one process (``make_vec(..., processes=1)``): steps/s summed over 8 games
+   against 1 game alone, and the memory each extra live game costs.
+4. Processes: 2 processes of 8 games against 1 process of 8 games, and the ceiling: two bare
+   loops in two processes against one.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import shutil
 import sys
+import tempfile
 import time
+import wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,118 +34,162 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 import gymnasium as gym  # noqa: E402
 import numpy as np  # noqa: E402
+import pygame  # noqa: E402
 
 import pygameplayer  # noqa: E402
-from benchmarks.common import bare_fps, env_steps_per_second, machine, reset_ms  # noqa: E402
-from pygameplayer import hooks  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    bare_fps,
+    machine,
+    play_random,
+    played_bare_fps,
+    random_policy,
+    reset_times,
+    rss_mb,
+)
 
-TOY_CASES = [
-    # (name, entry, screen, env kwargs)
-    ("toy catch 40x40", "toygames.catch:main", (40, 40), {}),
-    (
-        "toy bounce 640x480 -> 84x84 gray",
-        "toygames.bounce640:main",
-        (640, 480),
-        {"obs_type": "grayscale", "size": 84},
-    ),
-    (
-        "toy bounce 640x480 -> 84x84 gray, frameskip 4",
-        "toygames.bounce640:main",
-        (640, 480),
-        {"obs_type": "grayscale", "size": 84, "frameskip": 4},
-    ),
-]
-BUNDLED_CASES = [
+GAMES = [
+    # (label, game, env options)
+    ("minipong 40x40 rgb", "minipong", {}),
+    ("halfpong 40x40 rgb", "halfpong", {}),
+    ("pixelcopter 48x48 rgb", "pixelcopter", {}),
+    ("tetris rgb", "tetris", {}),
     ("pong 640x480 -> 84x84 gray", "pong", {"obs_type": "grayscale", "size": 84}),
     (
         "pong 640x480 -> 84x84 gray, frameskip 4",
         "pong",
         {"obs_type": "grayscale", "size": 84, "frameskip": 4},
     ),
-    ("minipong 40x40 rgb", "minipong", {}),
-    ("halfpong 40x40 rgb", "halfpong", {}),
-    ("pixelcopter 48x48 rgb", "pixelcopter", {}),
-    ("tetris rgb", "tetris", {}),
 ]
 
 
-def toy_id(entry: str, screen: tuple[int, int]) -> str:
-    name = "bench-" + entry.split(".")[1].split(":")[0]
-    spec = pygameplayer.register_game(
-        name,
-        entry=entry,
-        actions={
-            "noop": [],
-            "up": ["K_UP"],
-            "down": ["K_DOWN"],
-            "left": ["K_LEFT"],
-            "right": ["K_RIGHT"],
-        },
-        reward=hooks.variable_delta("score"),
-        screen_size=screen,
-        terminate=hooks.when("score", lambda s: s > 10**9),
-    )
-    return spec.env_id
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}-{max(values):.2f}"
 
 
-def measure(label: str, env_id: str, entry: str, kwargs: dict, steps: int) -> None:
-    frameskip = kwargs.get("frameskip", 1)
-    bare = bare_fps(entry, frames=steps)
-    sps, _ = env_steps_per_second(lambda: gym.make(env_id, **kwargs), steps=steps // frameskip)
-    frames_per_s = sps * frameskip
-    cost = (1 / frames_per_s - 1 / bare) * 1e6
-    reset = reset_ms(lambda: gym.make(env_id, **kwargs), repeats=20)
+def per_game(label: str, name: str, options: dict, steps: int, rounds: int) -> None:
+    spec = pygameplayer.get_spec(name)
+    frameskip = options.get("frameskip", 1)
+    bares, plain, whole, ratios = [], [], [], []
+    for _ in range(rounds):
+        bare = played_bare_fps(spec, frames=steps, policy=random_policy(spec))
+        env = gym.make(spec.env_id, **options)
+        seconds, in_resets = play_random(env, steps // frameskip)
+        env.close()
+        without = (steps // frameskip) / (seconds - in_resets)
+        bares.append(bare)
+        plain.append(without)
+        whole.append((steps // frameskip) / seconds)
+        ratios.append(without * frameskip / bare)
+    env = gym.make(spec.env_id, **options)
+    play_random(env, steps // frameskip, seed=1)
+    memory = rss_mb()
+    env.close()
+    resets = reset_times(lambda: gym.make(spec.env_id, **options), repeats=200) * 1e6
+    bare, without = float(np.median(bares)), float(np.median(plain))
+    cost = (1 / (without * frameskip) - 1 / bare) * 1e6
     print(
-        f"{label:<48} bare {bare:>9,.0f} f/s | env {sps:>9,.0f} steps/s = {frames_per_s:>9,.0f}"
-        f" f/s | ratio {frames_per_s / bare:5.2f} | harness {cost:5.1f} us/frame"
-        f" | reset {reset:5.1f} ms",
+        f"{label:<42} bare {bare:>8,.0f} f/s | env {without:>8,.0f} steps/s, "
+        f"{np.median(whole):>8,.0f} with resets | env/bare {np.median(ratios):.2f} "
+        f"({spread(ratios)}) | harness {cost:5.1f} us/frame | reset median "
+        f"{np.median(resets):6.0f} us, p99 {np.percentile(resets, 99):6.0f} us | "
+        f"RSS {memory:.0f} MB",
         flush=True,
     )
 
 
-def vector_scaling(env_id: str, kwargs: dict, steps: int, rounds: int = 5) -> None:
-    """Env steps/s of 2 envs in 2 processes vs 1 env in this process, resets included.
+def write_assets(folder: Path, images: int, sounds: int, fonts: int) -> None:
+    """The files a hobby game loads at start: PNG images, WAV sounds, TTF fonts."""
+    folder.mkdir(parents=True)
+    pygame.init()
+    for i in range(images):
+        image = pygame.Surface((48, 48), pygame.SRCALPHA)
+        image.fill((i * 8 % 256, 120, 200, 255))
+        pygame.draw.circle(image, (255, 255, 255, 128), (24, 24), 10 + i % 10)
+        pygame.image.save(image, str(folder / f"sprite{i:02d}.png"))
+    for i in range(sounds):
+        with wave.open(str(folder / f"sound{i}.wav"), "wb") as sound:
+            sound.setnchannels(1)
+            sound.setsampwidth(2)
+            sound.setframerate(22050)
+            sound.writeframes(bytes(2 * 11025))
+    default = Path(pygame.__file__).parent / pygame.font.get_default_font()
+    for i in range(fonts):
+        shutil.copy(default, folder / f"font{i}.ttf")
 
-    The machine's speed drifts from second to second, so the two are measured in alternating
-    rounds and the median of the per-round ratios is reported.
-    """
 
-    def single() -> float:
-        env = gym.make(env_id, **kwargs)
-        env.reset(seed=0)
-        actions = [env.action_space.sample() for _ in range(steps)]
-        start = time.perf_counter()
-        for action in actions:
-            _, _, terminated, truncated, _ = env.step(action)
-            if terminated or truncated:
-                env.reset()
-        elapsed = time.perf_counter() - start
-        env.close()
-        return steps / elapsed
+def assets(rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as top:
+        loaded, empty = Path(top) / "loaded", Path(top) / "empty"
+        write_assets(loaded / "assets", images=30, sounds=5, fonts=3)
+        write_assets(empty / "assets", images=0, sounds=0, fonts=0)
+        medians = {}
+        for folder in (loaded, empty):
+            spec = pygameplayer.register_game(
+                f"assets-{folder.name}",
+                entry="toygames.asset_heavy:main",
+                actions={"noop": []},
+                screen_size=(64, 48),
+                workdir=str(folder),
+            )
+            times = [reset_times(lambda s=spec: gym.make(s.env_id), 50) for _ in range(rounds)]
+            medians[folder.name] = float(np.median(np.concatenate(times))) * 1e6
+        print(
+            f"a game loading 30 PNGs, 5 sounds, 3 fonts at every start: reset median "
+            f"{medians['loaded']:,.0f} us; the same game without them {medians['empty']:,.0f} "
+            f"us: {medians['loaded'] / medians['empty']:.2f}x",
+            flush=True,
+        )
 
-    def vector(mode: str) -> float:
-        envs = gym.make_vec(env_id, num_envs=2, vectorization_mode=mode, **kwargs)
-        envs.reset(seed=0)
-        actions = [envs.action_space.sample() for _ in range(steps // 2)]
-        for action in actions[:20]:
-            envs.step(action)
-        start = time.perf_counter()
-        for action in actions:
-            envs.step(action)
-        elapsed = time.perf_counter() - start
-        envs.close()
-        return 2 * len(actions) / elapsed
 
-    ours, theirs, base = [], [], []
+def steps_per_second(envs: gym.vector.VectorEnv, steps: int) -> float:
+    envs.reset(seed=0)
+    actions = np.random.default_rng(0).integers(0, envs.single_action_space.n, (steps, 8))
+    for action in actions[:20]:
+        envs.step(action[: envs.num_envs])
+    start = time.perf_counter()
+    for action in actions:
+        envs.step(action[: envs.num_envs])
+    return steps * envs.num_envs / (time.perf_counter() - start)
+
+
+def many_in_one_process(name: str, steps: int, rounds: int) -> None:
+    ratios, alone_all = [], []
     for _ in range(rounds):
-        one = single()
-        base.append(one)
-        ours.append(vector("vector_entry_point") / one)
-        theirs.append(vector("async") / one)
+        alone = pygameplayer.make_vec(name, 1)
+        one = steps_per_second(alone, steps)
+        alone.close()
+        eight = pygameplayer.make_vec(name, 8)
+        together = steps_per_second(eight, steps // 8)
+        eight.close()
+        ratios.append(together / one)
+        alone_all.append(one)
+    before = rss_mb()
+    games = pygameplayer.make_vec(name, 33)
+    games.reset(seed=0)
+    per_game = (rss_mb() - before) / 33
+    games.close()
     print(
-        f"{env_id} {kwargs}: 1 env in-process {np.median(base):,.0f} steps/s; 2 envs: "
-        f"GameVectorEnv {np.median(ours):.2f}x (rounds {', '.join(f'{r:.2f}' for r in ours)})"
-        f", Gymnasium AsyncVectorEnv {np.median(theirs):.2f}x",
+        f"{name}: 8 games in one process vs 1 alone ({np.median(alone_all):,.0f} steps/s): "
+        f"{np.median(ratios):.2f}x summed ({spread(ratios)}); memory {per_game:.1f} MB "
+        "per live game",
+        flush=True,
+    )
+
+
+def processes(name: str, options: dict, steps: int, rounds: int) -> None:
+    ratios, base = [], []
+    for _ in range(rounds):
+        one = pygameplayer.make_vec(name, 8, **options)
+        single = steps_per_second(one, steps // 8)
+        one.close()
+        two = pygameplayer.make_vec(name, 8, processes=2, **options)
+        double = steps_per_second(two, steps // 8)
+        two.close()
+        ratios.append(double / single)
+        base.append(single)
+    print(
+        f"{name} {options or ''}: 2 processes x 8 games vs 1 x 8 ({np.median(base):,.0f} "
+        f"steps/s): {np.median(ratios):.2f}x ({spread(ratios)})",
         flush=True,
     )
 
@@ -141,10 +198,8 @@ def _bare_in_child(entry: str, frames: int, results: object) -> None:
     results.put(bare_fps(entry, frames=frames))  # type: ignore[attr-defined]
 
 
-def bare_pair_scaling(entry: str, frames: int, rounds: int = 3) -> None:
+def bare_pair(entry: str, frames: int, rounds: int) -> None:
     """The ceiling for any two-process scheme: two bare game loops at once vs one alone."""
-    import multiprocessing
-
     ctx = multiprocessing.get_context("spawn")
 
     def total(n: int) -> float:
@@ -162,35 +217,31 @@ def bare_pair_scaling(entry: str, frames: int, rounds: int = 3) -> None:
     ratios = [total(2) / total(1) for _ in range(rounds)]
     print(
         f"{entry}: two bare loops in two processes vs one: {np.median(ratios):.2f}x "
-        f"(rounds {', '.join(f'{r:.2f}' for r in ratios)})",
+        f"({spread(ratios)})",
         flush=True,
     )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps and rounds")
+    parser.add_argument("--rounds", type=int, default=None, help="repeats of each measurement")
     args = parser.parse_args()
-    steps = 5_000 if args.quick else 30_000
+    steps = 10_000 if args.quick else 100_000
+    rounds = args.rounds or (2 if args.quick else 3)
     print(machine())
-    registered = {spec.name for spec in pygameplayer.list_games()}
-    for label, entry, screen, kwargs in TOY_CASES:
-        measure(label, toy_id(entry, screen), entry, kwargs, steps)
-    for label, name, kwargs in BUNDLED_CASES:
-        if name in registered:
-            spec = pygameplayer.get_spec(name)
-            measure(label, spec.env_id, spec.entry, kwargs, steps)
-    big = "pong" if "pong" in registered else None
-    env_id = (
-        pygameplayer.get_spec(big).env_id if big else toy_id("toygames.bounce640:main", (640, 480))
-    )
-    bare_pair_scaling(pygameplayer.get_spec(big).entry if big else "toygames.bounce640:main", steps)
-    for frameskip in (1, 4):
-        kwargs = {"obs_type": "grayscale", "size": 84, "frameskip": frameskip}
-        vector_scaling(env_id, kwargs, steps // (5 * frameskip))
-    for name in ("minipong", "pixelcopter"):
-        if name in registered:
-            vector_scaling(pygameplayer.get_spec(name).env_id, {}, steps // 2)
+    for label, name, options in GAMES:
+        per_game(label, name, options, steps if "pong 640" not in label else steps // 4, rounds)
+    assets(rounds)
+    for name in ("minipong", "halfpong", "pixelcopter"):
+        many_in_one_process(name, steps // 4, rounds)
+    for name, options in (
+        ("minipong", {}),
+        ("pixelcopter", {}),
+        ("pong", {"obs_type": "grayscale", "size": 84, "frameskip": 4}),
+    ):
+        processes(name, options, steps // (20 if name == "pong" else 4), rounds)
+    bare_pair(pygameplayer.get_spec("pong").entry, steps // 4, rounds)
 
 
 if __name__ == "__main__":

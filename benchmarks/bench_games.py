@@ -20,8 +20,6 @@ Run: ``python benchmarks/bench_games.py`` (add ``--quick`` for a fast smoke run)
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import sys
 import time
 from pathlib import Path
@@ -29,12 +27,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
-import pygame  # noqa: E402
 
 import pygameplayer  # noqa: E402
-from benchmarks.common import bare_fps, env_steps_per_second, machine  # noqa: E402
-from pygameplayer import hooks  # noqa: E402
-from pygameplayer.hooks import computed_state  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    bare_fps,
+    env_steps_per_second,
+    machine,
+    played_bare_fps,
+    random_policy,
+    state_reader,
+)
 from pygameplayer.spec import GameSpec  # noqa: E402
 
 GAMES = ["pong", "minipong", "halfpong", "tetris", "pixelcopter"]
@@ -48,155 +50,11 @@ IDLE = {
 }
 
 
-class _Done(Exception):
-    pass
-
-
-class _EpisodeOver(Exception):
-    pass
-
-
-def _state_reader(spec: GameSpec):
-    """Read the spec's state vector straight from the game module, without the harness."""
-    state = spec.state
-    if isinstance(state, computed_state):
-        return state.fn
-    assert isinstance(state, hooks.variables)
-    paths = [target.partition(":")[2].split(".") for target in state.targets]
-
-    def read(module):
-        values = []
-        for path in paths:
-            value = module
-            for part in path:
-                value = getattr(value, part)
-            values.append(value)
-        return np.array(values, dtype=np.float32)
-
-    return read
-
-
-class _Hands:
-    """Holds keys for a policy outside the harness: real PyGame events, repeats on game time."""
-
-    def __init__(self) -> None:
-        self.reset()
-        self._wrappers: dict[frozenset[int], pygame.key.ScancodeWrapper] = {}
-        self._scancode = pygame.key.ScancodeWrapper(range(512))
-
-    def reset(self) -> None:
-        """Nothing held, time zero, no input left queued: hands for a fresh game."""
-        self.held: frozenset[int] = frozenset()
-        self.now_ms = 0
-        self._due: dict[int, int] = {}
-        if pygame.get_init():
-            pygame.event.clear()
-
-    def pressed(self) -> pygame.key.ScancodeWrapper:
-        """What ``key.get_pressed`` returns while these hands hold ``held``."""
-        if self.held not in self._wrappers:
-            state = [False] * 512
-            for key in self.held:
-                state[self._scancode[key]] = True
-            self._wrappers[self.held] = pygame.key.ScancodeWrapper(state)
-        return self._wrappers[self.held]
-
-    def hold(self, keys: frozenset[int], elapsed_ms: int) -> None:
-        """Let go of keys, press new ones, and repeat held ones as ``key.set_repeat`` asked."""
-        self.now_ms += elapsed_ms
-        delay, interval = pygame.key.get_repeat()
-        for key in sorted(self.held - keys):
-            pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, scancode=0))
-            self._due.pop(key, None)
-        for key in sorted(self.held & keys):
-            if delay and self._due[key] <= self.now_ms:
-                self._press(key)
-                self._due[key] += interval or delay
-        for key in sorted(keys - self.held):
-            self._press(key)
-            self._due[key] = self.now_ms + delay
-        self.held = keys
-
-    def _press(self, key: int) -> None:
-        event = pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, scancode=0, unicode="")
-        pygame.event.post(event)
-
-
-def played_bare_fps(spec: GameSpec, frames: int = 20_000) -> float:
-    """Frames/s of the game's own loop with the scripted policy at the keys.
-
-    Like ``common.bare_fps`` (no harness; ``Clock.tick`` returns the nominal frame time without
-    sleeping), but at each tick the policy reads the state from the game's variables and its key
-    changes are posted as real PyGame events, with ``key.get_pressed`` agreeing and held keys
-    repeating on game time if the game asked for it. The spec's intro actions start each episode;
-    a ``when_called`` terminate hook ends it, as in the env. Neither the time spent reading state
-    and choosing actions nor each episode's start (import, window, fonts, up to its first frame)
-    is counted, as env throughput does not count resets.
-    """
-    module_name, _, function = spec.entry.partition(":")
-    read_state, table = _state_reader(spec), spec.action_table
-    intro = [table.index(name) for name in spec.intro]
-    enders = [t.target.partition(":")[2] for t in spec.terminate or () if hasattr(t, "immediate")]
-    frame_ms = int(1000 / (spec.fps or 60))
-    count, not_counted, episode_frames, started = [0], [0.0], [0], [0.0]
-    hands = _Hands()
-
-    class PlayerClock:
-        def tick(self, framerate: float = 0) -> int:
-            count[0] += 1
-            if count[0] >= frames:
-                raise _Done
-            start = time.perf_counter()
-            n = episode_frames[0]
-            if n == 0:
-                not_counted[0] += start - started[0]
-            module = sys.modules[module_name]
-            action = intro[n] if n < len(intro) else spec.policy(read_state(module))
-            hands.hold(table[action].keys, frame_ms)
-            episode_frames[0] += 1
-            not_counted[0] += time.perf_counter() - start
-            return frame_ms
-
-        tick_busy_loop = tick
-
-    def end_episode(*args, **kwargs):
-        raise _EpisodeOver
-
-    real_clock, real_pressed = pygame.time.Clock, pygame.key.get_pressed
-    pygame.time.Clock = PlayerClock  # type: ignore[misc]
-    pygame.key.get_pressed = hands.pressed
-    start = time.perf_counter()
-    try:
-        while True:
-            started[0] = time.perf_counter()
-            sys.modules.pop(module_name, None)
-            module = importlib.import_module(module_name)
-            for name in enders:
-                setattr(module, name, end_episode)
-            hands.reset()
-            episode_frames[0] = 0
-            with contextlib.suppress(_EpisodeOver, SystemExit):
-                getattr(module, function)()
-    except _Done:
-        pass
-    finally:
-        pygame.time.Clock = real_clock  # type: ignore[misc]
-        pygame.key.get_pressed = real_pressed
-        sys.modules.pop(module_name, None)
-        pygame.quit()
-    return count[0] / (time.perf_counter() - start - not_counted[0])
-
-
-def _random_policy(spec: GameSpec):
-    rng, n_actions = np.random.default_rng(0), len(spec.action_table)
-    return lambda state: int(rng.integers(n_actions))
-
-
 def played_env_steps_per_second(spec: GameSpec, steps: int, **env_kwargs) -> float:
     """Env steps/s with the scripted policy playing, counting only ``step()`` (not the policy's
     thinking, which reads the state from the game's variables, nor resets)."""
     env = pygameplayer.make(spec.name, **env_kwargs)
-    read_state = _state_reader(spec)
+    read_state = state_reader(spec)
     env.reset(seed=0)
     game = env.unwrapped.session.main_module
     stepping = 0.0
@@ -289,7 +147,7 @@ def main() -> None:
         print(f"  bare loop, nobody playing:   {IDLE[name]}")
         mean_ms, median_ms = reset_ms(name, resets)
         print(f"  reset:                       mean {mean_ms:.2f} ms, median {median_ms:.2f} ms")
-        for label, policy in (("random", _random_policy(spec)), ("scripted", spec.policy)):
+        for label, policy in (("random", random_policy(spec)), ("scripted", spec.policy)):
             mean, std, length, cut = episodes(name, policy, count)
             print(
                 f"  {label + ' agent:':<16} return {mean:>8.2f} +- {std:<7.2f} "

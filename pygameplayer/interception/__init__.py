@@ -9,8 +9,8 @@ opens and undone exactly, in reverse order, when the last one closes.
 One module per area: :mod:`.lifecycle` (``init``/``quit``), :mod:`.display` (``set_mode``,
 ``flip``, ``update``, window queries, cursors, pygame-ce's ``Window``), :mod:`.events`,
 :mod:`.devices` (keyboard and mouse), :mod:`.clock` (``pygame.time``), :mod:`.stdtime` (the
-``time`` module), :mod:`.audio` (sounds on game time) and :mod:`.randomness` (numpy's global
-generator, per game).
+``time`` module), :mod:`.audio` (sounds on game time), :mod:`.assets` (images, sounds and
+fonts decoded once) and :mod:`.randomness` (numpy's global generator, per game).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pygame
 
 from pygameplayer import sdl
 from pygameplayer.interception import (
+    assets,
     audio,
     clock,
     devices,
@@ -35,7 +36,7 @@ from pygameplayer.live import LIVE
 from pygameplayer.modules import GameImportFinder
 from pygameplayer.patching import Patcher
 
-_AREAS = (lifecycle, display, events, devices, clock, stdtime, audio, randomness)
+_AREAS = (lifecycle, display, events, devices, clock, stdtime, audio, assets, randomness)
 _patcher = Patcher()
 _finder = GameImportFinder()
 _real_get = pygame.event.get

@@ -14,6 +14,7 @@ from typing import Any
 
 import pygame
 
+from pygameplayer.assets import ASSETS, file_path
 from pygameplayer.gameside import GameSide
 from pygameplayer.interception.routing import calling_game, route
 from pygameplayer.patching import Patcher
@@ -57,7 +58,12 @@ def install(p: Patcher) -> None:
             return super().__new__(cls, *args, **kwargs)
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
+            named = kwargs.get("file", args[0] if len(args) == 1 and not kwargs else None)
+            path = file_path(named)
+            if path is not None:  # a sound file: decoded once per process (see assets.py)
+                super().__init__(buffer=ASSETS.samples(path, real_sound))
+            else:
+                super().__init__(*args, **kwargs)
             self._side: GameSide = calling_game("virtual")  # type: ignore[assignment]
 
         def play(self, loops: int = 0, maxtime: int = 0, fade_ms: int = 0) -> Any:

@@ -97,7 +97,7 @@ def test_async_vector_env_runs_games_in_separate_processes(catch_id):
 
 def test_every_patch_is_undone_on_close(catch_id):
     modules = [pygame, pygame.display, pygame.event, pygame.key, pygame.mouse, pygame.time]
-    modules += [pygame.mixer, pygame.mixer.music, time, np.random]
+    modules += [pygame.mixer, pygame.mixer.music, pygame.image, pygame.font, time, np.random]
     before = [dict(vars(m)) for m in modules]
     random_module, meta_path = sys.modules["random"], list(sys.meta_path)
     game_was_imported = "toygames.catch" in sys.modules
