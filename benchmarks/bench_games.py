@@ -33,6 +33,7 @@ from benchmarks.common import (  # noqa: E402
     bare_fps,
     env_steps_per_second,
     machine,
+    play_random,
     played_bare_fps,
     random_policy,
     state_reader,
@@ -103,10 +104,63 @@ def episodes(name: str, policy, count: int) -> tuple[float, float, float, int]:
     return float(np.mean(returns)), float(np.std(returns)), float(np.mean(lengths)), cut
 
 
+def pixelcopter_like_ple(steps: int) -> float:
+    """PLE's own protocol on our PixelCopter: random actions, resets included, a 48x48 RGB
+    frame read every step."""
+    env = pygameplayer.make("pixelcopter")
+    seconds, _ = play_random(env, steps)
+    env.close()
+    return steps / seconds
+
+
+def ple_pixelcopter(ple_path: str, steps: int) -> float:
+    """The PyGame Learning Environment's Pixelcopter under its protocol (as its README runs it):
+    ``act()`` with a uniform random action of its action set, ``getScreenRGB()`` every step,
+    ``reset_game()`` when the game is over."""
+    sys.path.insert(0, ple_path)
+    from ple import PLE
+    from ple.games import Pixelcopter
+
+    game = PLE(Pixelcopter(width=48, height=48), fps=30, display_screen=False)
+    actions = game.getActionSet()
+    choices = np.random.default_rng(0).integers(0, len(actions), steps).tolist()
+    start = time.perf_counter()
+    for choice in choices:
+        if game.game_over():
+            game.reset_game()
+        game.act(actions[choice])
+        game.getScreenRGB()
+    return steps / (time.perf_counter() - start)
+
+
+def compare_with_ple(ple_path: str, steps: int, rounds: int) -> None:
+    """Both PixelCopters under PLE's protocol, in turns, in this one run."""
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(pixelcopter_like_ple(steps))
+        theirs.append(ple_pixelcopter(ple_path, steps))
+    ratios = [a / b for a, b in zip(ours, theirs)]
+    print(
+        f"\n== PixelCopter under PLE's protocol (random actions, resets included, a 48x48 RGB "
+        f"frame every step), {rounds} rounds of {steps} steps\n"
+        f"  pygameplayer {np.median(ours):,.0f} steps/s ({min(ours):,.0f}-{max(ours):,.0f}); "
+        f"PLE {np.median(theirs):,.0f} ({min(theirs):,.0f}-{max(theirs):,.0f}); "
+        f"ratio {np.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few steps and episodes (smoke)")
+    parser.add_argument(
+        "--ple",
+        metavar="PATH",
+        help="a checkout of the PyGame Learning Environment: compare its Pixelcopter in this run",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the PLE comparison")
     args = parser.parse_args()
+    if args.ple:
+        compare_with_ple(args.ple, 2_000 if args.quick else 20_000, args.rounds)
     steps, frames, resets, count = (2_000, 2_000, 5, 2) if args.quick else (20_000, 20_000, 20, 20)
 
     print(machine())

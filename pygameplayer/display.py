@@ -73,6 +73,7 @@ class GameDisplay:
         self._post = post
         self.window = window
         self.headless = window is None
+        self._spare: pygame.Surface | None = None  # the last headless surface, for the next start
         self.begin()
 
     def begin(self) -> None:
@@ -102,7 +103,7 @@ class GameDisplay:
         if self.window is not None:
             surface = self.window.open(real_set_mode, *args, **kw)
         else:
-            surface = pygame.Surface(_asked_size(size), 0, 32)
+            surface = self._headless_surface(_asked_size(size))
         if not opened and self.surface.get_size() != surface.get_size():
             width, height = surface.get_size()
             self._post_event(pygame.WINDOWSIZECHANGED, {"x": width, "y": height, "window": None})
@@ -113,6 +114,19 @@ class GameDisplay:
         if opened:
             for kind, attributes in WINDOW_OPENED:
                 self._post_event(kind, attributes)
+        return surface
+
+    def _headless_surface(self, size: tuple[int, int]) -> pygame.Surface:
+        """The surface a window of ``size`` gives: black, the same object again for the same size.
+
+        PyGame's display surface is one object, whatever ``set_mode`` asks; keeping it also
+        spares every start a new surface (and the observation a new view of its pixels).
+        """
+        surface = self._spare
+        if surface is not None and surface.get_size() == size:
+            surface.fill((0, 0, 0))
+        else:
+            surface = self._spare = pygame.Surface(size, 0, 32)
         return surface
 
     def show(self, *update_args: Any, **update_kwargs: Any) -> None:
