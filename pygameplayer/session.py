@@ -16,6 +16,7 @@ import traceback
 import types
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -50,6 +51,20 @@ _KILL_ATTEMPTS = 3
 
 class _Swallowed:
     """The game caught the exit it was sent and went on (a bare ``except:`` in its loop)."""
+
+
+class _Stop(BaseException):
+    """Sent into a running game to end it (not an ``Exception``, which games catch)."""
+
+
+@dataclass(frozen=True)
+class _Finished:
+    """The game's code is over; its greenlet waits for the next start.
+
+    ``outcome`` is how it ended (``None``: it unwound after :class:`_Stop`).
+    """
+
+    outcome: Ended | None
 
 
 class GameSession:
@@ -100,7 +115,8 @@ class GameSession:
         self.opened = False
         self.ended: Ended | None = None
         self.frames = 0
-        self._glet: GameGreenlet | None = None
+        self._glet: GameGreenlet | None = None  # runs one start of the game after another
+        self._between_starts = True  # the greenlet waits for the next start (or has none)
         self._env_glet: greenlet.greenlet | None = None
         self._killing = False
         self._modules: GameModules | None = None
@@ -154,7 +170,9 @@ class GameSession:
         self.ended = None
         self.frames = 0
         self.main_module = None
-        self._glet = GameGreenlet(self._game_main, self.side)
+        if self._glet is None:
+            self._glet = GameGreenlet(self._run_starts, self.side)
+        self._between_starts = False
         message = self.resume()
         if not isinstance(message, Ended):
             try:
@@ -193,9 +211,11 @@ class GameSession:
             sandbox.leave()  # type: ignore[union-attr]
         if message == FRAME:
             self.frames += 1
-        elif type(message) is Ended:
+        elif type(message) is _Finished:
+            self._between_starts = True
+            message = self.ended = message.outcome
+        elif type(message) is Ended:  # quit or a hook: the game waits inside that call
             self.ended = message
-            self._glet = None
         if self._window:
             self._pump_window()
         return message
@@ -206,20 +226,24 @@ class GameSession:
         A game that catches the exit and carries on is left behind (never resumed again) with a
         warning: ending a game never depends on its cooperation.
         """
-        glet, self._glet = self._glet, None
+        glet = self._glet
         if glet is None or glet.dead:
+            self._glet = None
+            return
+        if self._between_starts:
             return
         self._killing = True
         try:
             for _ in range(_KILL_ATTEMPTS):
                 try:
-                    message = self._run(lambda: glet.throw(greenlet.GreenletExit))
+                    message = self._run(lambda: glet.throw(_Stop))
                 except Exception:  # noqa: BLE001 - the game failing while torn down changes nothing
+                    self._glet = None
                     return
-                if glet.dead:
+                if isinstance(message, _Finished):
+                    self._between_starts = True
                     return
-                if not isinstance(message, _Swallowed):
-                    continue
+            self._glet = None
             LIVE.keep_forever(glet)
             warnings.warn(
                 f"game {self.name!r} did not end when told to (it catches every exception, "
@@ -237,6 +261,9 @@ class GameSession:
             return
         try:
             self.stop()
+            glet, self._glet = self._glet, None
+            if glet is not None and not glet.dead:  # waiting for a start that will not come
+                glet.throw(greenlet.GreenletExit)
         finally:
             self.opened = False
             if self._sandbox is not None:
@@ -314,7 +341,20 @@ class GameSession:
         assert self._env_glet is not None
         self._env_glet.switch(message)
         if self._killing:
-            raise greenlet.GreenletExit
+            raise _Stop
+
+    def _run_starts(self) -> None:
+        """The game's greenlet: one start of the game after another, waiting in between.
+
+        A greenlet kept costs less than a new one at every reset.
+        """
+        while True:
+            try:
+                finished = _Finished(self._game_main())
+            except _Stop:
+                finished = _Finished(None)
+            assert self._env_glet is not None
+            self._env_glet.switch(finished)
 
     def _game_main(self) -> Ended:
         try:
