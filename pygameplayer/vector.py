@@ -20,6 +20,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import pickle
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from gymnasium.vector import AutoresetMode
 from gymnasium.vector.utils import batch_space
 
 from pygameplayer.errors import GameAlreadyRunning, PygamePlayerError
+from pygameplayer.lifeline import Lifeline
 
 _STEP, _RESET, _CALL, _CLOSE = b"s", b"r", b"c", b"x"
 _OK, _FAILED = b"", b"!"
@@ -121,12 +123,25 @@ def _receive_soon(conn: Any, spin: float) -> bytes:
     return conn.recv_bytes()
 
 
-def _worker(index: int, make: bytes, conn: Any, shared: _Shared, spin: float) -> None:
+def _worker(
+    index: int,
+    make: bytes,
+    conn: Any,
+    shared: _Shared,
+    spin: float,
+    lifeline: Lifeline,
+    inherited: Sequence[Any],
+) -> None:
     """Run one env: answer step/reset/call commands until told to close.
 
     A failing command (a game that crashes) is reported and the worker carries on, so the next
     ``reset()`` works as it does for an env in the parent; only failing to build the env ends it.
+    The worker ends with its parent, however that dies; ``inherited`` are the parent's pipe ends
+    a forked worker got a copy of, closed so that its own pipe reports the parent's end.
     """
+    lifeline.hold()
+    for parent_end in inherited:
+        parent_end.close()
     env = None
     try:
         env = cloudpickle.loads(make)()
@@ -218,12 +233,24 @@ class GameVectorEnv(gym.vector.VectorEnv):
             first.close()
         self._conns: dict[int, Any] = {}
         self._procs: dict[int, Any] = {}
+        self._broken: str | None = None
         self.closed = False
+        forked = ctx.get_start_method() == "fork"
+        lifeline = Lifeline.to_this_process(ctx.get_start_method())
         for index in range(1 if in_process else 0, self.num_envs):
             parent, child = ctx.Pipe()
+            inherited = [*self._conns.values(), parent] if forked else []
             proc = ctx.Process(
                 target=_worker,
-                args=(index, cloudpickle.dumps(env_fns[index]), child, self._shared, spin),
+                args=(
+                    index,
+                    cloudpickle.dumps(env_fns[index]),
+                    child,
+                    self._shared,
+                    spin,
+                    lifeline,
+                    inherited,
+                ),
                 name=f"pygameplayer-env-{index}",
                 daemon=True,
             )
@@ -242,8 +269,8 @@ class GameVectorEnv(gym.vector.VectorEnv):
             seeds = [None if seed is None else seed + i for i in range(self.num_envs)]
         else:
             seeds = list(seed)
-        for index, conn in self._conns.items():
-            conn.send_bytes(_RESET + pickle.dumps({"seed": seeds[index], "options": options}))
+        for index in self._conns:
+            self._send(index, _RESET + pickle.dumps({"seed": seeds[index], "options": options}))
         local = (lambda: self._local_reset(seeds[0], options)) if self._local else None
         infos = self._gather(local)  # every worker has written its row once this returns
         return self._observations(), infos
@@ -252,10 +279,15 @@ class GameVectorEnv(gym.vector.VectorEnv):
         self, actions: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """Step every env with its action; NEXT_STEP autoreset as Gymnasium's vector envs."""
+        if self._broken is not None:
+            raise WorkerError(self._broken)
         shared = self._shared
         shared.actions[:] = actions
-        for conn in self._conns.values():
-            conn.send_bytes(_STEP)
+        for index, conn in self._conns.items():
+            try:
+                conn.send_bytes(_STEP)
+            except OSError:  # BrokenPipeError: the worker is gone
+                raise self._worker_died(index) from None
         infos = self._gather(self._local.step if self._local else None)
         return (
             self._observations(),
@@ -268,8 +300,8 @@ class GameVectorEnv(gym.vector.VectorEnv):
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call a method (or read an attribute) of every env; return the results."""
         payload = _CALL + pickle.dumps((name, args, kwargs))
-        for conn in self._conns.values():
-            conn.send_bytes(payload)
+        for index in self._conns:
+            self._send(index, payload)
         results = {i: self._receive(i) for i in self._conns}
         if self._local:
             results[0] = self._local.call(name, args, kwargs)
@@ -313,14 +345,40 @@ class GameVectorEnv(gym.vector.VectorEnv):
     def _observations(self) -> np.ndarray:
         return self._shared.obs.copy() if self.copy else self._shared.obs
 
+    def _send(self, index: int, command: bytes) -> None:
+        """Send a command to a worker; a worker found dead makes this env unusable."""
+        if self._broken is not None:
+            raise WorkerError(self._broken)
+        try:
+            self._conns[index].send_bytes(command)
+        except OSError:  # BrokenPipeError: the worker is gone
+            raise self._worker_died(index) from None
+
+    def _worker_died(self, index: int) -> WorkerError:
+        """Reap a dead worker now and say how it ended; every later call raises the same."""
+        proc = self._procs[index]
+        proc.join(timeout=2.0)
+        code = proc.exitcode
+        if code is None:
+            how = "closed its pipe but has not exited"
+        elif code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited with code {code}"
+        self._broken = self._broken or (
+            f"the worker process of env {index} {how}; this vector env cannot go on: close it "
+            "and make a new one (see the worker's output above, if any)"
+        )
+        return WorkerError(self._broken)
+
     def _receive(self, index: int) -> Any:
         try:
             message = _receive_soon(self._conns[index], self.spin)
         except (EOFError, OSError):
-            code = self._procs[index].exitcode
-            raise WorkerError(
-                f"the worker of env {index} died (exit code {code}); see its output above"
-            ) from None
+            raise self._worker_died(index) from None
         if message[:1] == _FAILED:
             kind, text, trace = pickle.loads(message[1:])
             raise WorkerError(f"env {index} raised {kind}: {text}\n--- in the worker ---\n{trace}")
