@@ -31,15 +31,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="train or evaluate an agent on a game (a run folder per run)")
     p.add_argument("game", help="game name (see `list`)")
     p.add_argument("--agent", default="random", help="agent name (see `list`); default random")
-    p.add_argument("--steps", type=int, default=None, help="env steps to train for")
-    p.add_argument("--episodes", type=int, default=None, help="stop after this many episodes")
-    p.add_argument("--seed", type=int, default=0, help="seed for the envs and the agent")
-    p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda, cuda:N")
-    p.add_argument("--num-envs", type=int, default=1, help="parallel games (one process each)")
+    p.add_argument(
+        "--steps", type=int, default=None, help="env steps to train for (default: the agent's)"
+    )
+    p.add_argument(
+        "--episodes",
+        type=int,
+        default=None,
+        help="stop after this many episodes (learning agents: or at the step budget)",
+    )
+    p.add_argument("--seed", type=int, default=None, help="seed for the envs and the agent (0)")
+    p.add_argument(
+        "--device", default=None, help="auto (CUDA if present; the default), cpu, cuda, cuda:N"
+    )
+    p.add_argument(
+        "--num-envs", type=int, default=None, help="parallel games, one process each (1)"
+    )
     p.add_argument(
         "--render", action="store_true", help="show the game in a real window (real time)"
     )
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its latest checkpoint")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue a run from its latest checkpoint, with the options it was started with "
+        "except those given again",
+    )
     p.add_argument("--eval-only", action="store_true", help="only evaluate a saved agent")
     p.add_argument("--load", metavar="CKPT", help="checkpoint file for --eval-only")
     p.add_argument(
@@ -57,11 +73,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", dest="config_file", metavar="FILE", help="agent options (TOML/JSON)")
     p.add_argument("--runs-dir", default="runs", help="where run folders go (default ./runs)")
-    p.add_argument("--eval-every", type=int, default=None, help="steps between evaluations")
-    p.add_argument("--eval-episodes", type=int, default=5, help="episodes per evaluation")
-    p.add_argument("--checkpoint-every", type=int, default=50_000, help="steps between checkpoints")
+    p.add_argument(
+        "--eval-every",
+        type=int,
+        default=None,
+        help="steps between evaluations (a tenth of the budget from 50,000 steps, else only at "
+        "the end)",
+    )
+    p.add_argument(
+        "--eval-episodes", type=int, default=None, help="episodes per evaluation (5; 0: none)"
+    )
+    p.add_argument(
+        "--checkpoint-every", type=int, default=None, help="steps between checkpoints (50,000)"
+    )
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (1: measured fastest when the game shares the cores)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("watch", help="watch a trained agent play in a window, in real time")
@@ -115,7 +146,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         _check_ray_option(args.agent)
         args.overrides.insert(0, f"ray_address={args.ray}")
     options = runner.RunOptions(
-        **{k: v for k, v in vars(args).items() if k not in ("command", "func", "ray")}
+        **{k: v for k, v in vars(args).items() if k not in ("command", "func", "ray", "argv")},
+        command=args.argv,
     )
     if options.eval_only:
         runner.evaluate(options)
@@ -158,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m pygameplayer``; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return int(args.func(args))
     except PygamePlayerError as exc:
