@@ -107,8 +107,9 @@ def resumable_steps(checkpoints):
     if not (checkpoints / "replay.npz").is_file():
         return steps
     with np.load(checkpoints / "replay.npz") as replay:
-        if (checkpoints / f"step_{int(replay['step']):010d}.pt").is_file():
-            steps.add(int(replay["step"]))
+        step = int(replay["step"]) if "step" in replay.files else None
+    if step is not None and (checkpoints / f"step_{step:010d}.pt").is_file():
+        steps.add(step)
     return steps
 
 
