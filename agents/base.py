@@ -31,6 +31,19 @@ class CheckpointError(PygamePlayerError, ValueError):
     """A checkpoint is corrupt, or belongs to another agent or game."""
 
 
+class ExtrasMismatch(CheckpointError):
+    """What :meth:`Agent.save_extras` left in a folder belongs to another checkpoint.
+
+    ``found_step`` is the step the extras were saved at (``None`` if they do not say);
+    ``remedy`` says how to resume without them.
+    """
+
+    def __init__(self, message: str, found_step: int | None, remedy: str = "") -> None:
+        super().__init__(message)
+        self.found_step = found_step
+        self.remedy = remedy
+
+
 class Callback:
     """Hooks into an agent's training loop. Every method is optional."""
 
@@ -108,6 +121,8 @@ class Agent(ABC):
     game_defaults: ClassVar[dict[str, dict[str, Any]]] = {}
     #: The runner sets the config's ``game`` field to the game being played.
     needs_game: ClassVar[bool] = False
+    #: The agent learns (False for fixed policies: the runner neither evaluates nor schedules it).
+    learns: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -207,10 +222,18 @@ class Agent(ABC):
         return write_atomically(path, lambda f: torch.save(payload, f))
 
     def save_extras(self, directory: str | os.PathLike[str]) -> None:  # noqa: B027
-        """Save large state kept outside the checkpoint (a replay buffer) into ``directory``."""
+        """Save large state kept outside the checkpoint (a replay buffer) into ``directory``.
+
+        Called after the step's checkpoint file is written and before ``latest.pt`` points at
+        it, so what is saved here is never newer than some complete checkpoint; tag it with
+        ``num_steps`` so :meth:`load_extras` can tell which checkpoint it belongs to.
+        """
 
     def load_extras(self, directory: str | os.PathLike[str], num_envs: int) -> None:  # noqa: B027
-        """Restore what :meth:`save_extras` wrote, if anything."""
+        """Restore what :meth:`save_extras` wrote, if anything.
+
+        Raises :class:`ExtrasMismatch` if it was saved at another step than ``num_steps``.
+        """
 
     @classmethod
     def load(
@@ -229,9 +252,23 @@ class Agent(ABC):
             expect: metadata the checkpoint must carry (e.g. ``{"game": "pong"}``); a mismatch
                 raises :class:`CheckpointError` instead of loading the wrong thing.
             config: options to use instead of the saved ones (a run resumed with ``--set``);
-                they must describe the same networks, or loading the weights fails.
+                they must describe the same networks, or :class:`CheckpointError` is raised.
         """
-        payload = read_checkpoint(path)
+        return cls.from_checkpoint(
+            read_checkpoint(path), path, device=device, expect=expect, config=config
+        )
+
+    @classmethod
+    def from_checkpoint(
+        cls,
+        payload: dict[str, Any],
+        path: str | os.PathLike[str],
+        *,
+        device: str = "cpu",
+        expect: dict[str, Any] | None = None,
+        config: Any = None,
+    ) -> Agent:
+        """:meth:`load` from a checkpoint already read with :func:`read_checkpoint`."""
         if payload["agent"] != cls.name:
             raise CheckpointError(
                 f"{path} is a checkpoint of agent {payload['agent']!r}, not {cls.name!r}: "
@@ -255,7 +292,13 @@ class Agent(ABC):
             seed=payload["seed"],
         )
         agent.num_steps = payload["num_steps"]
-        agent.load_state_dict(payload["state"])
+        try:
+            agent.load_state_dict(payload["state"])
+        except (RuntimeError, KeyError, ValueError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CheckpointError(
+                f"the state saved in {path} does not fit this agent's options ({reason})"
+            ) from None
         return agent
 
 
@@ -286,10 +329,10 @@ def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise CheckpointError(f"no checkpoint at {path}")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure here means "not a usable checkpoint"
+    except Exception:  # noqa: BLE001 - any failure here means "not a usable checkpoint"
         raise CheckpointError(
-            f"{path} is not a readable checkpoint ({type(exc).__name__}: {exc}); it may be "
-            "truncated or corrupt. Earlier checkpoints in the same folder are kept."
+            f"{path} is not a pygameplayer checkpoint, or a truncated or corrupt one: it cannot "
+            "be read. Earlier checkpoints in the same folder are kept (step_*.pt)."
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not a pygameplayer checkpoint (format mismatch)")

@@ -2,8 +2,11 @@
 
 Later sources win: dataclass defaults < the agent's defaults for this game < ``--config FILE``
 (TOML or JSON) < ``--set``. Values are converted to each field's declared type, and a wrong name or
-value is an error that lists what is valid. :func:`describe_options` lists every option with its
-type, defaults and the docstring written under the field (``python -m pygameplayer options AGENT``).
+value is an error that lists what is valid. Options that mean the same thing in every agent
+(``batch_size``, ``gamma``, ``frameskip`` ...) are checked against their ranges in
+:data:`RANGES`, so a value no agent can train with is refused before a run starts.
+:func:`describe_options` lists every option with its type, defaults and the docstring written
+under the field (``python -m pygameplayer options AGENT``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import ast
 import dataclasses
 import inspect
 import json
+import math
 import textwrap
 import types
 import typing
@@ -26,6 +30,87 @@ from pygameplayer.errors import PygamePlayerError, did_you_mean
 
 class ConfigError(PygamePlayerError, ValueError):
     """An agent option has an unknown name or a value of the wrong type."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """The values an option may take: ``low`` and ``high`` bounds, each included unless open."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+
+    def admits(self, value: float) -> bool:
+        """Whether ``value`` is in the range."""
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def describe(self) -> str:
+        """``at least 1``, ``between 0 and 1``, ``above 0`` ..."""
+        if self.low is not None and self.high is not None:
+            return f"between {self.low:g} and {self.high:g}" + (
+                f" (not {self.low:g})" if self.low_open else ""
+            )
+        if self.low is not None:
+            return f"{'above' if self.low_open else 'at least'} {self.low:g}"
+        return f"at most {self.high:g}"
+
+
+_COUNT, _NATURAL = Range(1), Range(0)
+_POSITIVE, _FRACTION = Range(0, low_open=True), Range(0, 1)
+
+#: Ranges of the options that mean the same in every agent that has them (``None`` is allowed
+#: where the field's type allows it).
+RANGES: dict[str, Range] = {
+    **dict.fromkeys(
+        (
+            "batch_size",
+            "buffer_size",
+            "frameskip",
+            "frame_stack",
+            "frame_size",
+            "hidden",
+            "n_step",
+            "train_frequency",
+            "target_update_interval",
+            "rollout_steps",
+            "num_minibatches",
+            "update_epochs",
+            "rnd_features",
+        ),
+        _COUNT,
+    ),
+    **dict.fromkeys(("total_steps", "learning_starts", "obs_norm_init_steps"), _NATURAL),
+    **dict.fromkeys(
+        ("learning_rate", "max_grad_norm", "clip_coef", "obs_clip", "target_kl"), _POSITIVE
+    ),
+    **dict.fromkeys(
+        (
+            "gamma",
+            "gamma_int",
+            "gae_lambda",
+            "exploration_initial",
+            "exploration_final",
+            "exploration_fraction",
+            "eval_epsilon",
+            "rnd_update_proportion",
+        ),
+        _FRACTION,
+    ),
+    "tau": Range(0, 1, low_open=True),
+    **dict.fromkeys(("ent_coef", "vf_coef", "ext_coef", "int_coef"), _NATURAL),
+}
+
+
+def check_ranges(values: dict[str, Any]) -> None:
+    """Raise :class:`ConfigError` for the first value outside its option's :data:`RANGES`."""
+    for name, value in values.items():
+        allowed = RANGES.get(name)
+        if allowed is None or value is None or isinstance(value, (bool, str)):
+            continue
+        if not math.isfinite(value) or not allowed.admits(value):
+            raise ConfigError(f"option {name!r} must be {allowed.describe()}, got {value!r}")
 
 
 def _field_types(config_class: type) -> dict[str, Any]:
@@ -145,6 +230,7 @@ def resolve(
     values.update(check_values(config_class, game_defaults or {}, "game defaults"))
     values.update(check_values(config_class, file_values or {}, "config file"))
     values.update(overrides or {})
+    check_ranges(values)
     try:
         return config_class(**values)
     except (TypeError, ValueError) as exc:

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from agents.atomic import write_atomically
-from agents.base import Agent, Callback
+from agents.base import Agent, Callback, CheckpointError, ExtrasMismatch
 from agents.networks import make_encoder
 from agents.replay import FrameReplayBuffer
 
@@ -315,30 +315,65 @@ class DQNAgent(Agent):
         torch.set_rng_state(state["torch_rng"])
 
     def save_extras(self, directory: str | os.PathLike[str]) -> None:
-        """Save the replay buffer next to the checkpoint (atomically), if configured."""
+        """Save the replay buffer next to the checkpoint (atomically), tagged with its step.
+
+        Without ``save_replay_buffer`` an older saved buffer is deleted instead, so that no
+        resume can pair it with a checkpoint it does not belong to.
+        """
+        path = Path(directory) / "replay.npz"
         if not self.config.save_replay_buffer or self.buffer is None:
+            path.unlink(missing_ok=True)
             return
-        state = self.buffer.state()
-        write_atomically(Path(directory) / "replay.npz", lambda f: np.savez(f, **state))
+        state = {
+            **self.buffer.state(),
+            "step": self.num_steps,
+            "buffer_size": self.config.buffer_size,
+        }
+        write_atomically(path, lambda f: np.savez(f, **state))
 
     def load_extras(self, directory: str | os.PathLike[str], num_envs: int) -> None:
-        """Restore the replay buffer saved by :meth:`save_extras`, if there is one."""
+        """Restore the replay buffer :meth:`save_extras` saved at this checkpoint's step.
+
+        Raises :class:`ExtrasMismatch` if the saved buffer is of another step, and
+        :class:`CheckpointError` if it cannot serve this run (other envs, other size).
+        Without ``save_replay_buffer`` nothing is loaded: learning goes on from an empty buffer.
+        """
         path = Path(directory) / "replay.npz"
+        if not self.config.save_replay_buffer:
+            return
         if not path.is_file():
+            if self.num_steps > 0:
+                print(f"no replay buffer saved in {directory}: it starts empty", flush=True)
             return
         with np.load(path) as data:
+            found = int(data["step"]) if "step" in data.files else None
+            if found is not None and found != self.num_steps:
+                raise ExtrasMismatch(
+                    f"{path} holds the replay buffer of step {found:,}, not of step "
+                    f"{self.num_steps:,}",
+                    found,
+                    "Resume with --set save_replay_buffer=false to go on from the checkpoint "
+                    "with an empty replay buffer.",
+                )
             state = {name: data[name] for name in data.files}
         frames = state["frames"]
-        self.buffer = FrameReplayBuffer(
-            frames.shape[0],
-            frames.shape[1],
-            frames.shape[2:],
-            self.config.frame_stack,
-            frames.dtype,
-        )
         if frames.shape[1] != num_envs:
-            raise ValueError(
+            raise CheckpointError(
                 f"the saved replay buffer has {frames.shape[1]} envs but this run has {num_envs}; "
                 f"resume with --num-envs {frames.shape[1]}"
             )
-        self.buffer.load_state(state)
+        saved_size = int(state.get("buffer_size", self.config.buffer_size))
+        if saved_size != self.config.buffer_size:
+            raise CheckpointError(
+                f"buffer_size cannot change on resume (the saved replay buffer holds "
+                f"{saved_size:,}, the options ask for {self.config.buffer_size:,}); leave it as "
+                "it was, or resume with --set save_replay_buffer=false to start an empty buffer"
+            )
+        capacity = int(state.get("capacity", frames.shape[0]))
+        self.buffer = FrameReplayBuffer(
+            capacity, num_envs, frames.shape[2:], self.config.frame_stack, frames.dtype
+        )
+        try:
+            self.buffer.load_state(state)
+        except ValueError as exc:
+            raise CheckpointError(f"{path} cannot be loaded: {exc}") from None

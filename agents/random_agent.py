@@ -24,6 +24,7 @@ class RandomAgent(Agent):
 
     name = "random"
     config_class = RandomConfig
+    learns = False
     game_defaults: dict[str, dict[str, Any]] = {}
 
     def predict(self, obs: np.ndarray, deterministic: bool = True) -> np.ndarray | int:

@@ -155,27 +155,43 @@ class FrameReplayBuffer:
         frames[later_start] = 0
         return frames
 
+    #: The arrays :meth:`state` saves, one row per slot.
+    ARRAYS = ("frames", "actions", "rewards", "terminated", "final", "first")
+
     def state(self) -> dict[str, np.ndarray | int]:
-        """Arrays and counters, for saving alongside a checkpoint."""
-        return {
-            "frames": self.frames,
-            "actions": self.actions,
-            "rewards": self.rewards,
-            "terminated": self.terminated,
-            "final": self.final,
-            "first": self.first,
-            "pos": self.pos,
-            "size": self.size,
+        """The filled slots and the write position, for saving alongside a checkpoint.
+
+        Until the buffer first wraps around, slots ``[0, size)`` are all that was written (and
+        ``pos == size``), so only those are saved: a checkpoint early in a run stays small.
+        """
+        filled = self.size
+        state: dict[str, np.ndarray | int] = {
+            name: getattr(self, name)[:filled] for name in self.ARRAYS
         }
+        state.update(capacity=self.capacity, pos=self.pos, size=self.size)
+        return state
 
     def load_state(self, state: dict[str, np.ndarray | int]) -> None:
-        """Inverse of :meth:`state` (shapes must match this buffer's)."""
-        for name in ("frames", "actions", "rewards", "terminated", "final", "first"):
+        """Inverse of :meth:`state`, into a buffer of the same capacity and frame shape.
+
+        Also takes a buffer saved whole (every slot, filled or not).
+        """
+        size, pos = int(state["size"]), int(state["pos"])
+        capacity = int(state.get("capacity", len(np.asarray(state["frames"]))))
+        if capacity != self.capacity:
+            raise ValueError(
+                f"the saved replay buffer has {capacity} slots per env, this one {self.capacity}"
+            )
+        if not (0 <= size <= capacity and 0 <= pos < capacity):
+            raise ValueError(f"the saved replay buffer's size {size} or position {pos} is invalid")
+        for name in self.ARRAYS:
             array = getattr(self, name)
             source = np.asarray(state[name])
-            if source.shape != array.shape:
+            rows = len(source)
+            if source.shape[1:] != array.shape[1:] or rows not in (size, capacity):
                 raise ValueError(
-                    f"replay buffer {name} has shape {source.shape}, expected {array.shape}"
+                    f"replay buffer {name} has shape {source.shape}, expected "
+                    f"({size}, {', '.join(map(str, array.shape[1:]))})"
                 )
-            array[...] = source
-        self.pos, self.size = int(state["pos"]), int(state["size"])
+            array[:rows] = source
+        self.pos, self.size = pos, size

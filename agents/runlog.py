@@ -3,8 +3,6 @@
 * :class:`RunLog`: a ``tqdm`` progress bar (steps/s, recent mean return), TensorBoard scalars with
   conventional names (``charts/episodic_return``, ``charts/SPS``, ``losses/...``), ``episodes.csv``,
   and one printed line per episode (grouped when episodes come faster than one a second).
-* :class:`Checkpointer`: ``checkpoints/latest.pt`` every N steps, written atomically, plus a few
-  numbered snapshots.
 * :class:`Evaluator`: every N steps, deterministic episodes on a separate env.
 * :class:`StopOnSignal`, :class:`EpisodeLimit`: end training cleanly.
 """
@@ -12,17 +10,58 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from agents.atomic import write_atomically
 from agents.base import Agent, Callback
+
+#: Columns of ``episodes.csv``: ``wall_time`` is a Unix time, ``elapsed_s`` the seconds of
+#: training since the run began (summed over its sessions when it was resumed).
+EPISODE_COLUMNS = ["step", "episode", "return", "length", "wall_time", "elapsed_s"]
+#: Columns of ``eval.csv``.
+EVAL_COLUMNS = ["step", "mean_return", "std_return", "episodes"]
+
+
+def read_csv_log(path: Path) -> list[dict[str, str]]:
+    """The whole rows of a CSV log (a row cut short by a crash mid-write is left out)."""
+    if not path.is_file():
+        return []
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = []
+        for row in reader:
+            if None in row or None in row.values():
+                continue  # too many or too few fields: the tail of an interrupted write
+            try:
+                int(row["step"])
+            except (KeyError, ValueError):
+                continue
+            rows.append(row)
+    return rows
+
+
+def trim_csv_log(path: Path, last_step: int, columns: Sequence[str]) -> int:
+    """Keep only the rows of ``path`` up to ``last_step`` (atomically); return how many remain.
+
+    A resumed run continues from its checkpoint, so what was logged after it is logged again;
+    the rows are rewritten under ``columns`` (a column an older run did not have stays empty).
+    """
+    rows = [row for row in read_csv_log(path) if int(row["step"]) <= last_step]
+    text = io.StringIO()
+    writer = csv.DictWriter(text, columns, restval="", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomically(path, lambda f: f.write(text.getvalue().encode()))
+    return len(rows)
 
 
 def finished_episodes(infos: dict[str, Any]) -> list[tuple[float, int]]:
@@ -37,27 +76,45 @@ def finished_episodes(infos: dict[str, Any]) -> list[tuple[float, int]]:
 class RunLog(Callback):
     """Progress bar, TensorBoard, ``episodes.csv`` and per-episode lines."""
 
-    def __init__(self, run_dir: Path, *, print_episodes: bool = True, progress: bool = True):
+    def __init__(
+        self,
+        run_dir: Path,
+        *,
+        print_episodes: bool = True,
+        progress: bool = True,
+        purge_step: int | None = None,
+        episode_budget: int | None = None,
+    ) -> None:
+        """Open (or continue) the run's logs.
+
+        Args:
+            run_dir: the run folder.
+            print_episodes: print a line per episode (or group of episodes).
+            progress: show a progress bar.
+            purge_step: a resumed run's first new step: TensorBoard drops what an earlier
+                session logged from there on (the CSV logs are trimmed before they are opened).
+            episode_budget: the run ends after this many episodes, so the bar counts them.
+        """
         from torch.utils.tensorboard import SummaryWriter
 
         self.run_dir = run_dir
-        self.writer = SummaryWriter(str(run_dir / "tensorboard"))
-        new = not (run_dir / "episodes.csv").exists()
-        self._csv_file = open(run_dir / "episodes.csv", "a", newline="")  # noqa: SIM115
+        path = run_dir / "episodes.csv"
+        rows = read_csv_log(path)
+        self.episodes = len(rows)
+        self._elapsed_before = float(rows[-1].get("elapsed_s") or 0.0) if rows else 0.0
+        self.writer = SummaryWriter(str(run_dir / "tensorboard"), purge_step=purge_step)
+        new = not path.exists()
+        self._csv_file = open(path, "a", newline="")  # noqa: SIM115
         self._csv = csv.writer(self._csv_file)
         if new:
-            self._csv.writerow(["step", "episode", "return", "length", "wall_time"])
-        self.episodes = self._count_rows(run_dir / "episodes.csv")
+            self._csv.writerow(EPISODE_COLUMNS)
         self.recent: deque[float] = deque(maxlen=20)
         self.print_episodes = print_episodes
         self.progress = progress
+        self.episode_budget = episode_budget
         self._pending: list[tuple[int, float, int]] = []
         self._bar: Any = None
-
-    @staticmethod
-    def _count_rows(path: Path) -> int:
-        with open(path) as f:
-            return max(0, sum(1 for _ in f) - 1)
+        self._start = time.perf_counter()
 
     def on_training_start(self, agent: Agent, total_steps: int) -> None:  # noqa: D102
         from tqdm import tqdm
@@ -65,10 +122,11 @@ class RunLog(Callback):
         self._start = time.perf_counter()
         self._last_time, self._last_steps = self._start, agent.num_steps
         self._last_print = self._start
+        by_episode = self.episode_budget is not None
         self._bar = tqdm(
-            total=total_steps,
-            initial=agent.num_steps,
-            unit="step",
+            total=self.episode_budget if by_episode else total_steps,
+            initial=self.episodes if by_episode else agent.num_steps,
+            unit="episode" if by_episode else "step",
             dynamic_ncols=True,
             disable=not self.progress,
             smoothing=0.1,
@@ -81,7 +139,10 @@ class RunLog(Callback):
             self.recent.append(ret)
             self.writer.add_scalar("charts/episodic_return", ret, step)
             self.writer.add_scalar("charts/episodic_length", length, step)
-            self._csv.writerow([step, self.episodes, ret, length, round(time.time(), 3)])
+            elapsed = self._elapsed_before + time.perf_counter() - self._start
+            self._csv.writerow(
+                [step, self.episodes, ret, length, round(time.time(), 3), round(elapsed, 3)]
+            )
             self._pending.append((self.episodes, ret, length))
         now = time.perf_counter()
         if now - self._last_time >= 1.0:
@@ -89,13 +150,27 @@ class RunLog(Callback):
             self.writer.add_scalar("charts/SPS", sps, step)
             self._last_time, self._last_steps = now, step
             self._csv_file.flush()
-            if self.recent:
-                self._bar.set_postfix(mean_return=f"{np.mean(self.recent):.2f}", refresh=False)
-        self._bar.update(step - self._bar.n)
+            self._show_stats(step, refresh=False)
+        self._bar.update((self.episodes if self.episode_budget is not None else step) - self._bar.n)
         if self._pending and now - self._last_print >= 1.0:
             self._flush_episodes()
             self._last_print = now
         return True
+
+    def _show_stats(self, step: int, refresh: bool) -> None:
+        stats = {"mean_return": f"{np.mean(self.recent):.2f}"} if self.recent else {}
+        if self.episode_budget is not None:
+            stats["step"] = f"{step:,}"
+        if stats:
+            self._bar.set_postfix(stats, refresh=refresh)
+
+    def flush(self) -> None:
+        """Make every row and scalar logged so far durable (called before each checkpoint)."""
+        if self._csv_file.closed:
+            return
+        self._csv_file.flush()
+        os.fsync(self._csv_file.fileno())
+        self.writer.flush()
 
     def _flush_episodes(self) -> None:
         if not self.print_episodes or not self._pending:
@@ -125,46 +200,11 @@ class RunLog(Callback):
     def on_training_end(self, agent: Agent) -> None:  # noqa: D102
         self._flush_episodes()
         if self._bar is not None:
+            self._show_stats(agent.num_steps, refresh=True)
             self._bar.close()
         self._csv_file.close()
         self.writer.flush()
         self.writer.close()
-
-
-class Checkpointer(Callback):
-    """Writes ``latest.pt`` every ``every`` steps (atomically) and keeps ``keep`` snapshots."""
-
-    def __init__(
-        self, directory: Path, every: int, metadata: dict[str, Any], keep: int = 3
-    ) -> None:
-        self.directory, self.every, self.metadata, self.keep = directory, every, metadata, keep
-        self._next = 0
-
-    def on_training_start(self, agent: Agent, total_steps: int) -> None:  # noqa: D102
-        self._next = (agent.num_steps // self.every + 1) * self.every if self.every > 0 else 0
-
-    def on_step(self, agent: Agent, infos: dict[str, Any]) -> bool:  # noqa: D102
-        if self.every > 0 and agent.num_steps >= self._next:
-            self._next += self.every
-            self.save(agent)
-        return True
-
-    def on_checkpoint(self, agent: Agent) -> None:  # noqa: D102
-        self.save(agent)
-
-    def save(self, agent: Agent) -> Path:
-        """Snapshot ``step_N.pt`` and point ``latest.pt`` at it; both atomically."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        snapshot = agent.save(self.directory / f"step_{agent.num_steps:010d}.pt", self.metadata)
-        tmp = self.directory / ".latest.pt.tmp"
-        tmp.unlink(missing_ok=True)
-        os.link(snapshot, tmp)
-        os.replace(tmp, self.directory / "latest.pt")
-        agent.save_extras(self.directory)
-        snapshots = sorted(self.directory.glob("step_*.pt"))
-        for old in snapshots[: -self.keep]:
-            old.unlink()
-        return self.directory / "latest.pt"
 
 
 class Evaluator(Callback):
@@ -186,10 +226,14 @@ class Evaluator(Callback):
 
     def on_training_start(self, agent: Agent, total_steps: int) -> None:  # noqa: D102
         self._next = (agent.num_steps // self.every + 1) * self.every if self.every > 0 else 0
+        path = self.run_dir / "eval.csv"
+        if not path.exists():
+            with open(path, "w", newline="") as f:
+                csv.writer(f).writerow(EVAL_COLUMNS)
 
     def on_step(self, agent: Agent, infos: dict[str, Any]) -> bool:  # noqa: D102
         if self.every > 0 and agent.num_steps >= self._next:
-            self._next += self.every
+            self._next = (agent.num_steps // self.every + 1) * self.every
             self.evaluate(agent)
         return True
 
@@ -207,7 +251,7 @@ class Evaluator(Callback):
         with open(path, "a", newline="") as f:
             out = csv.writer(f)
             if new:
-                out.writerow(["step", "mean_return", "std_return", "episodes"])
+                out.writerow(EVAL_COLUMNS)
             out.writerow([agent.num_steps, mean, float(np.std(returns)), len(returns)])
         from tqdm import tqdm
 
@@ -249,10 +293,10 @@ def run_episodes(envs: Any, agent: Agent, episodes: int, seed: int = 0) -> list[
 
 
 class EpisodeLimit(Callback):
-    """Stops after a number of finished episodes."""
+    """Stops once the run has ``episodes`` finished episodes (``done`` of them were before)."""
 
-    def __init__(self, episodes: int) -> None:
-        self.left = episodes
+    def __init__(self, episodes: int, done: int = 0) -> None:
+        self.left = episodes - done
 
     def on_step(self, agent: Agent, infos: dict[str, Any]) -> bool:  # noqa: D102
         self.left -= len(finished_episodes(infos))

@@ -2,12 +2,16 @@
 
 A run lives in one folder, ``runs/<game>-<agent>-<time>/``::
 
-    config.json          the full resolved configuration (agent options, env options, seed ...)
+    config.json          the resolved options (agent options, env options, run settings ...)
     checkpoints/         latest.pt (atomic), a few step_N.pt snapshots, replay.npz (DQN)
     tensorboard/         scalars: charts/episodic_return, charts/SPS, losses/..., eval/...
     episodes.csv         one row per training episode
-    eval.csv             one row per evaluation
+    eval.csv             one row per evaluation (learning agents)
+    crash.txt            the game's traceback, if the game crashed
     learning_curve.png   written at the end
+
+Every option is checked before the folder is made, and a resume changes nothing in it until the
+saved agent has loaded with the options given again.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 import platform
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,46 +29,42 @@ import gymnasium as gym
 import numpy as np
 
 from agents import agent_class
-from agents.base import Agent, CallbackList, CheckpointError, read_checkpoint, resolve_device
+from agents.atomic import write_atomically
+from agents.base import Agent, CallbackList, CheckpointError, resolve_device
+from agents.checkpointer import Checkpointer
 from agents.config import ConfigError, parse_overrides, read_config_file, resolve
 from agents.plots import learning_curve
-from agents.runlog import (
-    Checkpointer,
-    EpisodeLimit,
-    Evaluator,
-    RunLog,
-    StopOnSignal,
-    run_episodes,
+from agents.resume import (
+    changed_options,
+    check_same_run,
+    describe_changes,
+    load_for_resume,
+    read_run_config,
+    tidy_for_resume,
 )
-from pygameplayer.errors import PygamePlayerError, WindowClosed
+from agents.run_options import (
+    DEFAULT_THREADS,
+    RunOptions,
+    RunSettings,
+    check_options,
+    command_line,
+    flag,
+    settle,
+)
+from agents.runlog import EpisodeLimit, Evaluator, RunLog, StopOnSignal, run_episodes
+from pygameplayer.errors import GameCrashed, GameStalled, PygamePlayerError, WindowClosed
 from pygameplayer.registry import get_spec
 from pygameplayer.spec import GameSpec
-from pygameplayer.vector import make_game_vector_env
+from pygameplayer.vector import WorkerError, make_game_vector_env
+
+__all__ = ["GameFailed", "RunOptions", "evaluate", "make_envs", "play_episodes", "train", "watch"]
+
+#: The game (or a process running it) failed: the run saves and stops, and can be resumed.
+GAME_FAILURES = (GameCrashed, GameStalled, WorkerError)
 
 
-@dataclass
-class RunOptions:
-    """What ``python -m pygameplayer run`` was asked to do."""
-
-    game: str
-    agent: str = "random"
-    steps: int | None = None
-    episodes: int | None = None
-    seed: int = 0
-    device: str = "auto"
-    num_envs: int = 1
-    render: bool = False
-    resume: str | None = None
-    eval_only: bool = False
-    load: str | None = None
-    overrides: list[str] = field(default_factory=list)
-    config_file: str | None = None
-    runs_dir: str = "runs"
-    eval_every: int | None = None
-    eval_episodes: int = 5
-    checkpoint_every: int = 50_000
-    progress: bool = True
-    threads: int | None = None
+class GameFailed(PygamePlayerError, RuntimeError):
+    """Training stopped because the game failed; the message says where to look, how to resume."""
 
 
 def make_envs(
@@ -73,29 +73,22 @@ def make_envs(
     config: Any,
     num_envs: int,
     *,
-    separate_process: bool = False,
+    processes: int = 1,
     render_mode: str | None = None,
     window_scale: int | None = None,
 ) -> gym.vector.VectorEnv:
     """Vector env of ``num_envs`` games made the way the agent wants them.
 
-    One env runs in this process (fastest) unless ``separate_process``; several always run in
-    their own processes, one game per process (:class:`pygameplayer.vector.GameVectorEnv`).
-    ``window_scale`` enlarges a ``"human"`` window (``None``: automatically).
+    All in this process (:class:`pygameplayer.batch.InProcessVectorEnv`, fastest for games that
+    take microseconds a step) unless ``processes`` asks to split them over more
+    (:class:`pygameplayer.vector.GameVectorEnv`). ``window_scale`` enlarges a ``"human"``
+    window (``None``: automatically).
     """
     wrappers = agent_type.env_wrappers(config)
     options = {**agent_type.env_options(config), "render_mode": render_mode}
     if window_scale is not None:
         options["window_scale"] = window_scale
-    if num_envs > 1 or separate_process:
-        # several envs: this process steps one of them itself; an evaluation env: a worker only
-        envs = make_game_vector_env(
-            spec, num_envs, wrappers=wrappers, in_process=not separate_process, **options
-        )
-    else:
-        envs = gym.make_vec(
-            spec.env_id, num_envs=1, vectorization_mode="sync", wrappers=wrappers, **options
-        )
+    envs = make_game_vector_env(spec, num_envs, processes=processes, wrappers=wrappers, **options)
     return gym.wrappers.vector.RecordEpisodeStatistics(envs)
 
 
@@ -132,160 +125,279 @@ def _versions() -> dict[str, str]:
 
 
 def _device(agent_type: type[Agent], requested: str) -> str:
-    return "cpu" if agent_type.name in ("random", "scripted") else resolve_device(requested)
+    return resolve_device(requested) if agent_type.learns else "cpu"
 
 
-def _set_threads(threads: int | None) -> None:
-    """``--threads``: torch's CPU threads (fewer can be faster when envs share the cores)."""
-    if threads is None:
-        return
-    if threads < 1:
-        raise ConfigError(f"--threads must be at least 1, got {threads}")
+def _set_threads(threads: int, why: str) -> None:
+    """Torch's CPU threads for this process; say how many and why."""
     import torch
 
     torch.set_num_threads(threads)
+    print(f"torch threads: {threads} ({why})", flush=True)
 
 
-def _read_run_config(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / "config.json"
-    if not path.is_file():
-        raise PygamePlayerError(f"{run_dir} is not a run folder: it has no config.json")
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PygamePlayerError(
-            f"{path} is not valid JSON ({exc}); the run cannot be resumed"
-        ) from None
+def _threads_source(opts: RunOptions, saved: dict[str, Any] | None) -> str:
+    if opts.threads is not None:
+        return "--threads"
+    if saved is not None and "threads" in saved.get("settings", {}):
+        return "as the run was started; --threads N to change"
+    return "the default; --threads N to change"
 
 
-def train(opts: RunOptions) -> Path:
-    """Train (or resume) an agent; return the run folder."""
-    spec = get_spec(opts.game)
-    agent_type = agent_class(opts.agent)
+@dataclass
+class _Start:
+    """Where a run starts: a new one, or a resumed one with its agent already loaded."""
+
+    config: Any
+    settings: RunSettings
+    run_dir: Path | None = None
+    saved: dict[str, Any] | None = None
+    agent: Agent | None = None
+    checkpoint: Path | None = None
+
+
+def _start_new(opts: RunOptions, spec: GameSpec, agent_type: type[Agent]) -> _Start:
     overrides = parse_overrides(agent_type.config_class, opts.overrides)
-    if opts.num_envs < 1:
-        raise ConfigError(f"--num-envs must be at least 1, got {opts.num_envs}")
+    file_values = read_config_file(opts.config_file) if opts.config_file else None
+    defaults = dict(agent_type.game_defaults.get(spec.name, {}))
+    if agent_type.needs_game:
+        defaults["game"] = spec.name
+    config = resolve(agent_type.config_class, defaults, file_values, overrides)
+    return _Start(config, settle(opts, agent_type.learns, config))
 
-    if opts.resume:
-        run_dir = Path(opts.resume)
-        saved = _read_run_config(run_dir)
-        if saved["agent"] != agent_type.name or saved["game"] != spec.name:
-            raise CheckpointError(
-                f"{run_dir} is a run of agent {saved['agent']!r} on game {saved['game']!r}; "
-                f"resume it with `run {saved['game']} --agent {saved['agent']} --resume {run_dir}`"
-            )
-        checkpoint = run_dir / "checkpoints" / "latest.pt"
-        read_checkpoint(checkpoint)  # fail before touching anything if it is unusable
-        config = resolve(agent_type.config_class, saved["config"], None, overrides)
-        seed, num_envs = saved["seed"], saved["num_envs"]
-    else:
-        file_values = read_config_file(opts.config_file) if opts.config_file else None
-        defaults = dict(agent_type.game_defaults.get(spec.name, {}))
-        if agent_type.needs_game:
-            defaults["game"] = spec.name
-        config = resolve(agent_type.config_class, defaults, file_values, overrides)
-        seed, num_envs = opts.seed, opts.num_envs
-        checkpoint = None
-    _set_threads(opts.threads)
-    total_steps = opts.steps or (
-        10**15 if opts.episodes else getattr(config, "total_steps", 10_000)
+
+def _start_resumed(opts: RunOptions, spec: GameSpec, agent_type: type[Agent]) -> _Start:
+    run_dir = Path(opts.resume)  # type: ignore[arg-type]
+    saved = read_run_config(run_dir)
+    check_same_run(saved, agent_type.name, spec.name, run_dir)
+    overrides = parse_overrides(agent_type.config_class, opts.overrides)
+    file_values = read_config_file(opts.config_file) if opts.config_file else {}
+    config = resolve(agent_type.config_class, saved["config"], file_values, overrides)
+    budget_given = "total_steps" in overrides or "total_steps" in file_values
+    settings = settle(opts, agent_type.learns, config, saved, budget_given)
+    agent, checkpoint = load_for_resume(
+        agent_type,
+        run_dir,
+        config,
+        saved,
+        num_envs=settings.num_envs,
+        device=_device(agent_type, settings.device),
+        expect={"game": spec.name},
     )
-    device = _device(agent_type, opts.device)
-    if opts.resume is None:
-        run_dir = _new_run_dir(opts.runs_dir, spec.name, agent_type.name)
+    return _Start(config, settings, run_dir, saved, agent, checkpoint)
+
+
+def _checked_envs(
+    spec: GameSpec, agent_type: type[Agent], start: _Start, render: bool
+) -> gym.vector.VectorEnv:
+    """The training envs; a resumed agent must see what it saw before."""
+    num_envs = start.settings.num_envs
+    try:
+        envs = make_envs(
+            spec,
+            agent_type,
+            start.config,
+            num_envs,
+            processes=start.settings.processes,
+            render_mode="human" if render else None,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"cannot make {spec.name} with these options: {exc}") from None
+    agent, seen = start.agent, envs.single_observation_space
+    if agent is not None and start.saved is not None:
+        known = agent.observation_space
+        if seen.shape != known.shape or seen.dtype != known.dtype:
+            envs.close()
+            changes = describe_changes(changed_options(start.saved["config"], start.config))
+            raise CheckpointError(
+                f"cannot resume with {changes or 'these options'}: the game's observations "
+                f"would be {seen.shape} {seen.dtype}, the saved agent's are {known.shape} "
+                f"{known.dtype}. Resume without it, or start a new run with it."
+            )
+    return envs
+
+
+def _record(
+    opts: RunOptions, spec: GameSpec, agent_type: type[Agent], start: _Start, device: str
+) -> dict[str, Any]:
+    """``config.json``: everything the run was made with, and the command that made it."""
+    settings = start.settings
     record = {
         "game": spec.name,
         "env_id": spec.env_id,
         "agent": agent_type.name,
-        "config": dataclasses.asdict(config),
-        "env_options": agent_type.env_options(config),
-        "seed": seed,
-        "num_envs": num_envs,
-        "total_steps": total_steps,
+        "config": dataclasses.asdict(start.config),
+        "env_options": agent_type.env_options(start.config),
+        "seed": settings.seed,
+        "num_envs": settings.num_envs,
+        "total_steps": settings.total_steps,
+        "settings": settings.record(),
         "device": device,
         "versions": _versions(),
-        "command": sys.argv,
+        "command": command_line(opts),
     }
-    (run_dir / "config.json").write_text(json.dumps(record, indent=2, default=str))
-    print(f"run folder: {run_dir}", flush=True)
+    if start.saved is not None:
+        record["command"] = start.saved.get("command")
+        resumed = [*start.saved.get("resumed_with", []), command_line(opts)]
+        record["resumed_with"] = resumed
+    return record
 
+
+def train(opts: RunOptions) -> Path:
+    """Train (or resume) an agent; return the run folder.
+
+    Raises :class:`~pygameplayer.errors.PygamePlayerError` (before anything is written) for bad
+    options, and :class:`GameFailed` (after saving a checkpoint) if the game fails.
+    """
+    check_options(opts)
+    spec = get_spec(opts.game)
+    agent_type = agent_class(opts.agent)
+    start = (_start_resumed if opts.resume else _start_new)(opts, spec, agent_type)
+    settings = start.settings
+    device = _device(agent_type, settings.device)
+    if agent_type.learns:
+        _set_threads(settings.threads, _threads_source(opts, start.saved))
     stop = StopOnSignal()
-    stop.install()
-    envs = make_envs(
-        spec,
-        agent_type,
-        config,
-        num_envs,
-        render_mode="human" if opts.render and num_envs == 1 else None,
-    )
-    metadata = {"game": spec.name, "env_id": spec.env_id}
-    checkpointer = Checkpointer(run_dir / "checkpoints", opts.checkpoint_every, metadata)
+    stop.install()  # before the env workers start, so that they inherit it
+    envs = None
     try:
-        if checkpoint is not None:
-            agent = agent_type.load(
-                checkpoint, device=device, expect={"game": spec.name}, config=config
-            )
-            agent.load_extras(run_dir / "checkpoints", num_envs)
-            print(f"resuming at step {agent.num_steps:,} of {total_steps:,}", flush=True)
-        else:
-            agent = agent_type(
-                envs.single_observation_space,
-                envs.single_action_space,
-                config,
-                device=device,
-                seed=seed,
-            )
+        envs = _checked_envs(spec, agent_type, start, opts.render)
+        agent = start.agent or agent_type(
+            envs.single_observation_space,
+            envs.single_action_space,
+            start.config,
+            device=device,
+            seed=settings.seed,
+        )
+        run_dir = start.run_dir or _new_run_dir(opts.runs_dir, spec.name, agent_type.name)
         agent.run_dir = run_dir
-        log = RunLog(run_dir, progress=opts.progress)
-        callbacks = [log, checkpointer, stop]
-        evaluator = None
-        eval_every = opts.eval_every
-        if eval_every is None:
-            eval_every = total_steps // 10 if total_steps >= 50_000 else 0
-        if agent_type.name not in ("random", "scripted") and opts.eval_episodes > 0:
-            evaluator = Evaluator(
-                lambda: make_envs(spec, agent_type, config, 1, separate_process=True),
-                eval_every,
-                opts.eval_episodes,
-                run_dir,
-                log.writer,
-            )
-            callbacks.append(evaluator)
-        if opts.episodes:
-            callbacks.append(EpisodeLimit(opts.episodes))
-        try:
-            agent.learn(envs, total_steps, CallbackList(callbacks))
-        except WindowClosed:
-            print("window closed: stopping", flush=True)
-        path = checkpointer.save(agent)
-        if evaluator is not None and not stop.requested and opts.eval_episodes:
-            evaluator.evaluate(agent)
-            evaluator.on_training_end(agent)
+        checkpointer = Checkpointer(
+            run_dir / "checkpoints",
+            settings.checkpoint_every,
+            {"game": spec.name, "env_id": spec.env_id},
+            resumed=start.checkpoint is not None,
+        )
+        if start.checkpoint is not None:
+            tidy_for_resume(run_dir, checkpointer, start.checkpoint, agent.num_steps)
+        text = json.dumps(_record(opts, spec, agent_type, start, device), indent=2, default=str)
+        write_atomically(run_dir / "config.json", lambda f: f.write(text.encode()))
+        print(f"run folder: {run_dir}", flush=True)
+        if start.checkpoint is not None:
+            budget = f"{settings.total_steps:,}" if settings.total_steps else "no limit"
+            print(f"resuming at step {agent.num_steps:,} of {budget}", flush=True)
+        _train_in(run_dir, opts, spec, agent_type, start, agent, envs, checkpointer, stop)
     finally:
-        envs.close()
+        if envs is not None:
+            envs.close()
         stop.uninstall()
+    return run_dir
+
+
+def _train_in(
+    run_dir: Path,
+    opts: RunOptions,
+    spec: GameSpec,
+    agent_type: type[Agent],
+    start: _Start,
+    agent: Agent,
+    envs: gym.vector.VectorEnv,
+    checkpointer: Checkpointer,
+    stop: StopOnSignal,
+) -> None:
+    """Learn with the logs, checkpoints and evaluations plugged in; save at the end."""
+    settings = start.settings
+    resumed = start.checkpoint is not None
+    log = RunLog(
+        run_dir,
+        progress=opts.progress,
+        purge_step=agent.num_steps + 1 if resumed else None,
+        episode_budget=settings.episodes,
+    )
+    checkpointer.logs.append(log)
+    callbacks = [log, checkpointer, stop]
+    evaluator = None
+    if agent_type.learns and settings.eval_episodes > 0:
+        evaluator = Evaluator(
+            lambda: make_envs(spec, agent_type, start.config, 1),
+            settings.eval_every,
+            settings.eval_episodes,
+            run_dir,
+            log.writer,
+        )
+        callbacks.append(evaluator)
+    limit = None
+    if settings.episodes is not None:
+        limit = EpisodeLimit(settings.episodes, done=log.episodes)
+        callbacks.append(limit)
+    first_step, failure = agent.num_steps, None
+    budget = settings.total_steps if settings.total_steps is not None else sys.maxsize
+    try:
+        if limit is not None and limit.left <= 0:
+            print(f"the run has its {settings.episodes} episodes already", flush=True)
+            CallbackList(callbacks).on_training_end(agent)
+        else:
+            agent.learn(envs, budget, CallbackList(callbacks))
+    except WindowClosed:
+        print("window closed: stopping", flush=True)
+    except GAME_FAILURES as exc:
+        failure = exc
+    path = checkpointer.save(agent)
+    if evaluator is not None:
+        done = evaluator.history and evaluator.history[-1][0] == agent.num_steps
+        if failure is None and not stop.requested and agent.num_steps > first_step and not done:
+            evaluator.evaluate(agent)
+        evaluator.on_training_end(agent)
     picture = learning_curve(run_dir, f"{agent_type.name} on {spec.name}")
+    if failure is not None:
+        raise _failed(failure, run_dir, spec, agent_type, agent, path)
     if stop.requested:
         print(f"interrupted at step {agent.num_steps:,}: saved {path}", flush=True)
+    elif limit is not None and limit.left > 0 and agent.num_steps >= budget:
+        print(
+            f"the step budget ({budget:,} steps) ended the run after {log.episodes} of "
+            f"{settings.episodes} episodes; resume with a larger {flag('steps')} for the rest",
+            flush=True,
+        )
     print(
         f"{log.episodes} episodes, {agent.num_steps:,} steps; checkpoint {path}"
         + (f"; learning curve {picture}" if picture else ""),
         flush=True,
     )
-    return run_dir
+
+
+def _failed(
+    failure: BaseException,
+    run_dir: Path,
+    spec: GameSpec,
+    agent_type: type[Agent],
+    agent: Agent,
+    checkpoint: Path,
+) -> GameFailed:
+    """Keep the game's traceback in the run folder; say what happened and how to go on."""
+    report = run_dir / "crash.txt"
+    what = str(failure).strip().splitlines()[0]
+    resume = f"python -m pygameplayer run {spec.name} --agent {agent_type.name} --resume {run_dir}"
+    stopped = f"training stopped at step {agent.num_steps:,}: {what}"
+    report.write_text(f"{stopped}\nresume with: {resume}\n\n{type(failure).__name__}: {failure}\n")
+    return GameFailed(
+        f"{stopped}. Saved {checkpoint}; the game's traceback is in {report}. Once the game "
+        f"(or its hooks) is fixed, go on with: {resume}"
+    )
 
 
 def evaluate(opts: RunOptions) -> list[float]:
     """``--eval-only --load CKPT``: deterministic episodes with a saved agent."""
     if not opts.load:
         raise PygamePlayerError("--eval-only needs --load CHECKPOINT (a .pt file from a run)")
+    check_options(opts)
     spec = get_spec(opts.game)
     agent_type = agent_class(opts.agent)
-    _set_threads(opts.threads)
+    if agent_type.learns:
+        _set_threads(opts.threads or DEFAULT_THREADS, _threads_source(opts, None))
     agent = agent_type.load(
-        opts.load, device=_device(agent_type, opts.device), expect={"game": spec.name}
+        opts.load, device=_device(agent_type, opts.device or "auto"), expect={"game": spec.name}
     )
-    return play_episodes(spec, agent_type, agent, opts.episodes or 5, opts.render, opts.seed)
+    return play_episodes(spec, agent_type, agent, opts.episodes or 5, opts.render, opts.seed or 0)
 
 
 def play_episodes(
@@ -326,7 +438,7 @@ def watch(
 ) -> None:
     """Show a trained agent playing in a real window, in real time (enlarged by ``scale``)."""
     folder = Path(run_dir)
-    saved = _read_run_config(folder)
+    saved = read_run_config(folder)
     spec = get_spec(saved["game"])
     agent_type = agent_class(saved["agent"])
     path = Path(checkpoint) if checkpoint else folder / "checkpoints" / "latest.pt"

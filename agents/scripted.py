@@ -49,6 +49,7 @@ class ScriptedAgent(Agent):
 
     name = "scripted"
     config_class = ScriptedConfig
+    learns = False
     needs_game = True
 
     def __init__(

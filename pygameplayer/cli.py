@@ -83,14 +83,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="env steps to train for (default: the agent's budget for the game, its "
         "total_steps option: see `options AGENT`)",
     )
-    p.add_argument("--episodes", type=int, default=None, help="stop after this many episodes")
-    p.add_argument("--seed", type=int, default=0, help="seed for the envs and the agent")
-    p.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda, cuda:N")
-    p.add_argument("--num-envs", type=int, default=1, help="parallel games (one process each)")
+    p.add_argument(
+        "--episodes",
+        type=int,
+        default=None,
+        help="stop after this many episodes (learning agents: or at the step budget)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=None, help="seed for the envs and the agent (default 0)"
+    )
+    p.add_argument(
+        "--device", default=None, help="auto (CUDA if present; the default), cpu, cuda, cuda:N"
+    )
+    p.add_argument("--num-envs", type=int, default=None, help="games played at once (default 1)")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="split the games over this many processes (default 1: all in this one; more pays "
+        "for games slow per step, such as 640x480 Pong)",
+    )
     p.add_argument(
         "--render", action="store_true", help="show the game in a real window (real time)"
     )
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its latest checkpoint")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue a run from its latest checkpoint, with the options it was started with "
+        "except those given again",
+    )
     p.add_argument("--eval-only", action="store_true", help="only evaluate a saved agent")
     p.add_argument("--load", metavar="CKPT", help="checkpoint file for --eval-only")
     p.add_argument(
@@ -116,16 +137,24 @@ def build_parser() -> argparse.ArgumentParser:
         "steps or more, else 0: only the evaluation at the end)",
     )
     p.add_argument(
-        "--eval-episodes", type=int, default=5, help="episodes per evaluation (default 5)"
+        "--eval-episodes",
+        type=int,
+        default=None,
+        help="episodes per evaluation (default 5; 0: none)",
     )
     p.add_argument(
         "--checkpoint-every",
         type=int,
-        default=50_000,
+        default=None,
         help="steps between checkpoints (default 50,000; one is always written at the end)",
     )
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (1: measured fastest when the game shares the cores)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
@@ -223,7 +252,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         _check_ray_option(args.agent)
         args.overrides.insert(0, f"ray_address={args.ray}")
     options = runner.RunOptions(
-        **{k: v for k, v in vars(args).items() if k not in ("command", "func", "ray", "imports")}
+        **{
+            k: v
+            for k, v in vars(args).items()
+            if k not in ("command", "func", "ray", "imports", "argv")
+        },
+        command=args.argv,
     )
     if options.eval_only:
         runner.evaluate(options)
@@ -321,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m pygameplayer``; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as `python -m` does, for --import and MODULE:GAME
     try:

@@ -21,6 +21,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import pickle
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ from gymnasium.vector.utils import batch_space
 
 from pygameplayer.batch import GameBatch, InProcessVectorEnv, seeds_for
 from pygameplayer.errors import PygamePlayerError
+from pygameplayer.lifeline import Lifeline
 
 _STEP, _RESET, _CALL, _CLOSE = b"s", b"r", b"c", b"x"
 _OK, _FAILED = b"", b"!"
@@ -129,13 +131,25 @@ def _receive_soon(conn: Any, spin: float) -> bytes:
 
 
 def _worker(
-    rows: slice, makers: bytes, max_steps: int | None, conn: Any, shared: _Shared, spin: float
+    rows: slice,
+    makers: bytes,
+    max_steps: int | None,
+    conn: Any,
+    shared: _Shared,
+    spin: float,
+    lifeline: Lifeline,
+    inherited: Sequence[Any],
 ) -> None:
     """Run one group of games: answer step/reset/call commands until told to close.
 
     A failing command (a game that crashes) is reported and the worker carries on, so the next
     step works as it does for games in the parent; only failing to build the games ends it.
+    The worker ends with its parent, however that dies; ``inherited`` are the parent's pipe ends
+    a forked worker got a copy of, closed so that its own pipe reports the parent's end.
     """
+    lifeline.hold()
+    for parent_end in inherited:
+        parent_end.close()
     group = None
     try:
         group = _Group(
@@ -249,15 +263,28 @@ class GameVectorEnv(gym.vector.VectorEnv):
         )
         self._conns: dict[int, Any] = {}
         self._procs: dict[int, Any] = {}
+        self._broken: str | None = None
         self.closed = False
+        forked = ctx.get_start_method() == "fork"
+        lifeline = Lifeline.to_this_process(ctx.get_start_method())
         for number, rows in enumerate(groups):
             if rows == local_rows:
                 continue
             parent, child = ctx.Pipe()
+            inherited = [*self._conns.values(), parent] if forked else []
             makers = cloudpickle.dumps(list(env_fns[rows]))
             proc = ctx.Process(
                 target=_worker,
-                args=(rows, makers, max_episode_steps, child, self._shared, spin),
+                args=(
+                    rows,
+                    makers,
+                    max_episode_steps,
+                    child,
+                    self._shared,
+                    spin,
+                    lifeline,
+                    inherited,
+                ),
                 name=f"pygameplayer-games-{number}",
                 daemon=True,
             )
@@ -274,8 +301,8 @@ class GameVectorEnv(gym.vector.VectorEnv):
         """Reset every env (``seed`` may be one int, then env ``i`` gets ``seed + i``)."""
         seeds = seeds_for(seed, self.num_envs)
         payload = _RESET + pickle.dumps({"seeds": seeds, "options": options})
-        for conn in self._conns.values():
-            conn.send_bytes(payload)
+        for number in self._conns:
+            self._send(number, payload)
         local = (lambda: self._local.reset(seeds, options)) if self._local else None
         infos = self._gather(local)  # every worker has written its rows once this returns
         return self._observations(), infos
@@ -286,8 +313,8 @@ class GameVectorEnv(gym.vector.VectorEnv):
         """Step every env with its action; NEXT_STEP autoreset as Gymnasium's vector envs."""
         shared = self._shared
         shared.actions[:] = actions
-        for conn in self._conns.values():
-            conn.send_bytes(_STEP)
+        for number in self._conns:
+            self._send(number, _STEP)
         infos = self._gather(self._local.step if self._local else None)
         return (
             self._observations(),
@@ -300,8 +327,8 @@ class GameVectorEnv(gym.vector.VectorEnv):
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call a method (or read an attribute) of every env; return the results."""
         payload = _CALL + pickle.dumps((name, args, kwargs))
-        for conn in self._conns.values():
-            conn.send_bytes(payload)
+        for number in self._conns:
+            self._send(number, payload)
         results = [self._local.call(name, args, kwargs)] if self._local else []
         results += [self._receive(number) for number in self._conns]
         return tuple(value for group in results for value in group)
@@ -334,14 +361,40 @@ class GameVectorEnv(gym.vector.VectorEnv):
     def _observations(self) -> np.ndarray:
         return self._shared.obs.copy() if self.copy else self._shared.obs
 
+    def _send(self, number: int, command: bytes) -> None:
+        """Send a command to a worker; a worker found dead makes this vector env unusable."""
+        if self._broken is not None:
+            raise WorkerError(self._broken)
+        try:
+            self._conns[number].send_bytes(command)
+        except OSError:  # BrokenPipeError: the worker is gone
+            raise self._worker_died(number) from None
+
+    def _worker_died(self, number: int) -> WorkerError:
+        """Reap a dead worker now and say how it ended; every later call raises the same."""
+        proc = self._procs[number]
+        proc.join(timeout=2.0)
+        code = proc.exitcode
+        if code is None:
+            how = "closed its pipe but has not exited"
+        elif code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = f"exited with code {code}"
+        self._broken = self._broken or (
+            f"the worker process of game group {number} {how}; this vector env cannot go on: "
+            "close it and make a new one (see the worker's output above, if any)"
+        )
+        return WorkerError(self._broken)
+
     def _receive(self, number: int) -> Any:
         try:
             message = _receive_soon(self._conns[number], self.spin)
         except (EOFError, OSError):
-            code = self._procs[number].exitcode
-            raise WorkerError(
-                f"the worker of game group {number} died (exit code {code}); see its output above"
-            ) from None
+            raise self._worker_died(number) from None
         if message[:1] == _FAILED:
             kind, text, trace = pickle.loads(message[1:])
             raise WorkerError(

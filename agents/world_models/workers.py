@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from pygameplayer.errors import PygamePlayerError
+from pygameplayer.lifeline import Lifeline
 from pygameplayer.spec import GameSpec
 
 
@@ -181,16 +182,26 @@ class WorkerError(PygamePlayerError, RuntimeError):
     """A worker process failed a request, or died."""
 
 
-def _serve(conn: Connection, setup: WorkerSetup) -> None:
+def _serve(
+    conn: Connection, setup: WorkerSetup, lifeline: Lifeline, inherited: list[Connection]
+) -> None:
     """A worker process: answer requests from ``conn`` until it sends ``None``.
 
     The game starts with the first request, so a game that fails to start fails that request
-    with its traceback, which the parent raises.
+    with its traceback, which the parent raises. The worker ends with its parent, however that
+    dies; ``inherited`` are the parent's pipe ends a forked worker got a copy of (closed here,
+    so that a parent's death shows on the worker's own pipe too).
     """
+    lifeline.hold()
+    for parent_end in inherited:
+        parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     worker = None
     while True:
-        request = conn.recv()
+        try:
+            request = conn.recv()
+        except EOFError:  # the parent is gone
+            break
         if request is None:
             break
         try:
@@ -218,12 +229,17 @@ class LocalPool:
     def __init__(self, setup: WorkerSetup, num_workers: int = 0) -> None:
         self.num_workers = num_workers or default_workers()
         context = multiprocessing.get_context()
+        forked = context.get_start_method() == "fork"
+        lifeline = Lifeline.to_this_process(context.get_start_method())
         self._procs: list[Any] = []
         self._conns: list[Connection] = []
         self._busy: set[Connection] = set()
         for _ in range(self.num_workers):
             parent, child = context.Pipe()
-            proc = context.Process(target=_serve, args=(child, setup), daemon=True)
+            inherited = [*self._conns, parent] if forked else []
+            proc = context.Process(
+                target=_serve, args=(child, setup, lifeline, inherited), daemon=True
+            )
             proc.start()
             child.close()
             self._procs.append(proc)

@@ -114,6 +114,40 @@ def test_state_round_trip():
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
+def filled(buffer, steps):
+    for t in range(steps):
+        buffer.add_frame(np.full((2, 3), t, np.float32), np.array([t % 5 == 0, t == 0]))
+        buffer.add_step(
+            np.array([1, 0]), np.array([0.5, t]), np.array([t % 5 == 4, False]), np.zeros(2, bool)
+        )
+    return buffer
+
+
+@pytest.mark.parametrize("steps", [7, 23])
+def test_state_holds_only_the_filled_slots_and_round_trips(steps):
+    buffer = filled(FrameReplayBuffer(10, 2, (3,), stack=2, dtype=np.float32), steps)
+    state = buffer.state()
+    assert len(state["frames"]) == min(steps, 10) and state["capacity"] == 10
+    assert (state["pos"], state["size"]) == (steps % 10, min(steps, 10))
+    clone = FrameReplayBuffer(10, 2, (3,), stack=2, dtype=np.float32)
+    clone.load_state(state)
+    assert (clone.pos, clone.size) == (buffer.pos, buffer.size)
+    a, b = buffer.sample(16, np.random.default_rng(5)), clone.sample(16, np.random.default_rng(5))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_a_buffer_saved_whole_still_loads():
+    buffer = filled(FrameReplayBuffer(10, 2, (3,), stack=2, dtype=np.float32), 7)
+    whole = {name: getattr(buffer, name) for name in FrameReplayBuffer.ARRAYS}
+    whole.update(pos=buffer.pos, size=buffer.size)  # the older layout: every slot, no capacity
+    clone = FrameReplayBuffer(10, 2, (3,), stack=2, dtype=np.float32)
+    clone.load_state(whole)
+    a, b = buffer.sample(16, np.random.default_rng(1)), clone.sample(16, np.random.default_rng(1))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    with pytest.raises(ValueError, match="has 10 slots per env, this one 12"):
+        FrameReplayBuffer(12, 2, (3,), stack=2, dtype=np.float32).load_state(buffer.state())
+
+
 def test_n_step_returns_stop_at_episode_ends_and_at_the_newest_step():
     # slots: episode A acts at 0-2 and terminates (3 is its final frame); episode B acts at 4-7
     # and is truncated (8 final); episode C acts at 9-13, and 14 is the newest (no successor yet)

@@ -14,7 +14,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 import pygameplayer
 from agents.base import Callback, CallbackList
-from agents.runlog import Checkpointer
+from agents.checkpointer import Checkpointer
 from agents.world_models import WorldModelsAgent, WorldModelsConfig, cmaes
 from agents.world_models.controller import LinearController
 from agents.world_models.data import Episodes

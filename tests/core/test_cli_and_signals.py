@@ -43,7 +43,7 @@ def test_run_plays_the_asked_number_of_episodes(catch_spec, tmp_path, capsys):
     assert "2 episodes" in out and ("episode 2: return" in out or "episodes 1-2" in out)
     (run_dir,) = tmp_path.iterdir()
     rows = (run_dir / "episodes.csv").read_text().splitlines()
-    assert rows[0] == "step,episode,return,length,wall_time" and len(rows) == 3
+    assert rows[0] == "step,episode,return,length,wall_time,elapsed_s" and len(rows) == 3
 
 
 def test_run_with_a_step_budget(catch_spec, tmp_path, capsys):
