@@ -57,7 +57,8 @@ class DQNConfig:
     learning_starts: int = 10_000
     """Env steps of pure exploration before learning starts."""
     train_frequency: int = 4
-    """Env steps (per env) between gradient steps."""
+    """Env steps (summed over envs) between gradient steps, so the number of updates per env
+    step is the same whatever ``--num-envs`` is."""
     target_update_interval: int = 1_000
     """Env steps between target-network updates."""
     tau: float = 1.0
@@ -223,8 +224,6 @@ class DQNAgent(Agent):
         first = np.ones(num_envs, dtype=bool)  # obs is an episode's first frame
         final = np.zeros(num_envs, dtype=bool)  # obs is an episode's last frame
         updates, td_loss, q_mean = 0, 0.0, 0.0
-        next_train = self.num_steps + c.train_frequency * num_envs
-        next_target = self.num_steps + c.target_update_interval
 
         while self.num_steps < total_steps:
             # ALGO: act epsilon-greedily, step all envs, store the newest frame of each
@@ -237,11 +236,11 @@ class DQNAgent(Agent):
             self.buffer.add_step(actions, rewards, terminated, final)
             first, final = final, terminated | truncated
             obs = next_obs
+            before = self.num_steps
             self.num_steps += num_envs
 
             # ALGO: learn from replay, update the target network
-            if self.num_steps >= c.learning_starts and self.num_steps >= next_train:
-                next_train += c.train_frequency * num_envs
+            for _ in range(self._due(before, c.train_frequency, c.learning_starts)):
                 td_loss, q_mean = self._train_step()
                 updates += 1
                 if updates % 100 == 0:
@@ -253,11 +252,18 @@ class DQNAgent(Agent):
                             "charts/epsilon": self.epsilon(),
                         },
                     )
-            if self.num_steps >= next_target:
-                next_target += c.target_update_interval
+            if self._due(before, c.target_update_interval):
                 self._update_target()
             if not callback.on_step(self, infos):
                 break
+
+    def _due(self, before: int, every: int, start: int = 0) -> int:
+        """How many multiples of ``every`` past ``start`` the last vector step went through.
+
+        Counting from the step numbers alone keeps the schedule exact across warm-up, any
+        number of envs, and a resumed run: one update per ``every`` env steps after ``start``.
+        """
+        return max(0, self.num_steps // every - max(before, start) // every)
 
     def _train_step(self) -> tuple[float, float]:
         c = self.config

@@ -120,3 +120,31 @@ def test_load_refuses_other_agents_games_and_garbage(catch_state, tmp_path):
         DQNAgent.load(tmp_path / "bad.pt")
     with pytest.raises(CheckpointError, match="no checkpoint"):
         DQNAgent.load(tmp_path / "missing.pt")
+
+
+def count_updates(agent):
+    """Wrap the agent's gradient step so the test can count how often it runs."""
+    calls = []
+    train_step = agent._train_step
+
+    def counted():
+        calls.append(agent.num_steps)
+        return train_step()
+
+    agent._train_step = counted
+    return calls
+
+
+@pytest.mark.parametrize("num_envs", [1, 2])
+def test_one_gradient_step_per_train_frequency_env_steps_after_warm_up(catch_state, num_envs):
+    config = dataclasses.replace(FAST, learning_starts=300, train_frequency=4)
+    envs = make_envs(catch_state, DQNAgent, config, num_envs)
+    try:
+        agent = DQNAgent(envs.single_observation_space, envs.single_action_space, config, seed=0)
+        updates = count_updates(agent)
+        agent.learn(envs, 1_300)
+    finally:
+        envs.close()
+    assert min(updates) >= 300
+    # 1,000 env steps after warm-up, summed over the envs: one update per 4 of them
+    assert len(updates) == 250
