@@ -22,7 +22,7 @@ from torch import nn
 from agents.atomic import write_atomically
 from agents.base import Agent, Callback
 from agents.networks import make_encoder
-from agents.replay import FrameReplayBuffer
+from agents.replay import Batch, FrameReplayBuffer
 
 
 @dataclasses.dataclass
@@ -124,12 +124,16 @@ class QNetwork(nn.Module):
 
     def __init__(self, space: gym.spaces.Box, num_actions: int, config: DQNConfig) -> None:
         super().__init__()
-        pixels = config.obs_type != "state"
-        self.encoder = make_encoder(space, pixels, config.network, config.hidden)
+        self.pixels = config.obs_type != "state"
+        self.encoder = make_encoder(space, self.pixels, config.network, config.hidden)
         self.q = nn.Linear(self.encoder.out_features, num_actions)
+        if self.pixels:  # oneDNN's convolutions are 10-20% faster channels-last on a CPU
+            self.to(memory_format=torch.channels_last)
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         """Q-values ``(B, actions)`` for a batch of observations."""
+        if self.pixels:
+            obs = obs.contiguous(memory_format=torch.channels_last)
         return self.q(self.encoder(obs))
 
 
@@ -223,10 +227,9 @@ class DQNAgent(Agent):
         obs, _ = envs.reset(seed=int(self.rng.integers(2**31 - 1)))
         first = np.ones(num_envs, dtype=bool)  # obs is an episode's first frame
         final = np.zeros(num_envs, dtype=bool)  # obs is an episode's last frame
-        updates, td_loss, q_mean = 0, 0.0, 0.0
-
+        updates = 0
         while self.num_steps < total_steps:
-            # ALGO: act epsilon-greedily, step all envs, store the newest frame of each
+            # ALGO: act epsilon-greedily on every env in one forward pass, step them all
             self.buffer.add_frame(obs[:, -1], first)
             actions = self._epsilon_greedy(obs, self.epsilon())
             next_obs, rewards, terminated, truncated, infos = envs.step(actions)
@@ -236,14 +239,14 @@ class DQNAgent(Agent):
             self.buffer.add_step(actions, rewards, terminated, final)
             first, final = final, terminated | truncated
             obs = next_obs
-            before = self.num_steps
-            self.num_steps += num_envs
 
-            # ALGO: learn from replay, update the target network
-            for _ in range(self._due(before, c.train_frequency, c.learning_starts)):
-                td_loss, q_mean = self._train_step()
-                updates += 1
-                if updates % 100 == 0:
+            # ALGO: the gradient steps due after these env steps, then the target update
+            count = self._due(num_envs, c.train_frequency, c.learning_starts)
+            copy_target = self._due(num_envs, c.target_update_interval) > 0
+            self.num_steps += num_envs
+            if count:
+                td_loss, q_mean = self._run_updates(count)
+                if (updates + count) // 100 > updates // 100:
                     callback.on_log(
                         self,
                         {
@@ -252,45 +255,54 @@ class DQNAgent(Agent):
                             "charts/epsilon": self.epsilon(),
                         },
                     )
-            if self._due(before, c.target_update_interval):
+                updates += count
+            if copy_target:
                 self._update_target()
             if not callback.on_step(self, infos):
                 break
 
-    def _due(self, before: int, every: int, start: int = 0) -> int:
-        """How many multiples of ``every`` past ``start`` the last vector step went through.
+    def _due(self, steps: int, every: int, start: int = 0) -> int:
+        """How many multiples of ``every`` past ``start`` the next ``steps`` env steps reach.
 
         Counting from the step numbers alone keeps the schedule exact across warm-up, any
-        number of envs, and a resumed run: one update per ``every`` env steps after ``start``.
+        number of envs, and a resumed run: one event per ``every`` env steps after ``start``.
         """
-        return max(0, self.num_steps // every - max(before, start) // every)
+        return max(0, (self.num_steps + steps) // every - max(self.num_steps, start) // every)
 
-    def _train_step(self) -> tuple[float, float]:
+    def _run_updates(self, count: int) -> tuple[float, float]:
+        """``count`` gradient steps on one sample cut into batches; the last one's loss and Q."""
         c = self.config
         assert self.buffer is not None
-        batch = self.buffer.sample(c.batch_size, self.rng, c.n_step, c.gamma)
-        device = self.device
-        obs = torch.as_tensor(batch.obs, device=device)
-        next_obs = torch.as_tensor(batch.next_obs, device=device)
-        actions = torch.as_tensor(batch.actions, device=device)
-        rewards = torch.as_tensor(batch.rewards, device=device)
-        terminated = torch.as_tensor(batch.terminated, device=device)
-        discounts = torch.as_tensor(batch.discounts, device=device)
+        sample = self._to_tensors(
+            self.buffer.sample(c.batch_size * count, self.rng, c.n_step, c.gamma)
+        )
+        for i in range(count):
+            batch = Batch(*(t[i * c.batch_size : (i + 1) * c.batch_size] for t in sample))
+            td_loss, q_mean = self._train_step(batch)
+        return td_loss.item(), q_mean.item()
+
+    def _to_tensors(self, batch: Batch) -> Batch:
+        """The batch's arrays as tensors on the agent's device (no copy on the CPU)."""
+        return Batch(*(torch.as_tensor(array, device=self.device) for array in batch))
+
+    def _train_step(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """One gradient step on a batch of tensors; returns the TD loss and the mean Q-value."""
+        c = self.config
         with torch.no_grad():
-            next_q = self.target_network(next_obs)
+            next_q = self.target_network(batch.next_obs)
             if c.double_dqn:
-                best = self.q_network(next_obs).argmax(dim=1, keepdim=True)
+                best = self.q_network(batch.next_obs).argmax(dim=1, keepdim=True)
                 next_value = next_q.gather(1, best).squeeze(1)
             else:
                 next_value = next_q.max(dim=1).values
-            target = rewards + discounts * (1.0 - terminated) * next_value
-        q = self.q_network(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
+            target = batch.rewards + batch.discounts * (1.0 - batch.terminated) * next_value
+        q = self.q_network(batch.obs).gather(1, batch.actions.unsqueeze(1)).squeeze(1)
         loss = F.smooth_l1_loss(q, target)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(self.q_network.parameters(), c.max_grad_norm)
         self.optimizer.step()
-        return loss.item(), q.detach().mean().item()
+        return loss.detach(), q.detach().mean()
 
     def _update_target(self) -> None:
         tau = self.config.tau

@@ -147,9 +147,10 @@ class FrameReplayBuffer:
         frames = self.frames[idx, env_idx]  # (B, stack, *frame)
         # a frame is visible if no episode starts strictly after it, up to the newest slot
         starts = self.first[idx, env_idx]
+        # frame k is hidden if any of frames k+1 .. newest starts an episode: a cumulative OR
+        # from the newest frame backwards, shifted by one
         later_start = np.zeros_like(starts)
-        for k in range(self.stack - 2, -1, -1):
-            later_start[:, k] = later_start[:, k + 1] | starts[:, k + 1]
+        later_start[:, :-1] = np.logical_or.accumulate(starts[:, :0:-1], axis=1)[:, ::-1]
         if self.size < self.capacity:  # slots before 0 were never written
             later_start |= (slots[:, None] + offsets[None, :]) < 0
         frames[later_start] = 0

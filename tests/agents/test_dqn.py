@@ -127,9 +127,9 @@ def count_updates(agent):
     calls = []
     train_step = agent._train_step
 
-    def counted():
+    def counted(batch):
         calls.append(agent.num_steps)
-        return train_step()
+        return train_step(batch)
 
     agent._train_step = counted
     return calls
