@@ -33,8 +33,9 @@ class DQNConfig:
     """Env steps to train for (summed over envs), unless ``--steps`` says otherwise."""
     obs_type: Literal["grayscale", "state"] = "grayscale"
     """Learn from stacked grayscale frames or from the game's state vector."""
-    frame_size: int | None = 84
-    """Resize frames to this square size; ``None`` keeps the game's own resolution."""
+    frame_size: int | tuple[int, int] | None = 84
+    """Resize frames to this square size or to ``(width, height)``; ``None`` keeps the game's
+    own resolution."""
     frameskip: int = 4
     """Game frames per agent step (the action is repeated, rewards summed)."""
     frame_stack: int = 4
