@@ -148,3 +148,29 @@ def test_one_gradient_step_per_train_frequency_env_steps_after_warm_up(catch_sta
     assert min(updates) >= 300
     # 1,000 env steps after warm-up, summed over the envs: one update per 4 of them
     assert len(updates) == 250
+
+
+def test_dueling_head_and_prioritised_replay_learn_catch_with_a_falling_rate(catch_state):
+    config = dataclasses.replace(
+        FAST, dueling=True, prioritized_replay=True, learning_rate_final=2e-4
+    )
+    envs = make_envs(catch_state, DQNAgent, config, 1)
+    try:
+        agent = DQNAgent(envs.single_observation_space, envs.single_action_space, config, seed=0)
+        agent.learn(envs, 2_500)
+        trained = np.mean(run_episodes(envs, agent, 5, seed=100))
+        rng_agent = RandomAgent(envs.single_observation_space, envs.single_action_space, seed=0)
+        random = np.mean(run_episodes(envs, rng_agent, 5, seed=100))
+    finally:
+        envs.close()
+    assert trained > random + 3, (trained, random)
+    assert agent.optimizer.param_groups[0]["lr"] == pytest.approx(2e-4)
+    # the head: the mean advantage is zero, so the Q-values average to the state's value
+    obs = torch.as_tensor(np.random.default_rng(0).uniform(0, 40, (8, 1, 3)), dtype=torch.float32)
+    with torch.no_grad():
+        q = agent.q_network(obs)
+        value = agent.q_network.value(agent.q_network.encoder(obs)).squeeze(1)
+    assert torch.allclose(q.mean(dim=1), value, atol=1e-5)
+    # TD errors replaced the initial priorities of the transitions trained on
+    stored = agent.priorities.get(np.arange(agent.buffer.size))
+    assert len(np.unique(stored)) > 100 and agent.max_priority > 0
