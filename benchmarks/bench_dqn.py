@@ -120,6 +120,7 @@ class Milestones(Callback):
         levels: tuple[float, ...] = (),
         full_budget: bool = False,
         clock: str = "wall",
+        csv_path: Path | None = None,
     ):
         self.envs, self.episodes, self.every, self.threshold = envs, episodes, every, threshold
         self.budget_s = minutes * 60
@@ -130,6 +131,7 @@ class Milestones(Callback):
         self.reached: tuple[int, float] | None = None
         self.crossed: dict[float, tuple[int, float]] = {}
         self.levels = levels
+        self.csv_path = csv_path
 
     def on_training_start(self, agent, total_steps):  # noqa: D102
         self._since, self._since_cpu = time.perf_counter(), time.process_time()
@@ -153,6 +155,7 @@ class Milestones(Callback):
             f"load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
+        self.write_csv()
         elapsed = self.elapsed()
         if score >= self.threshold and self.reached is None:
             self.reached = (agent.num_steps, elapsed)
@@ -162,6 +165,29 @@ class Milestones(Callback):
         self._since, self._since_cpu = time.perf_counter(), time.process_time()
         done = self.reached is not None and not self.full_budget
         return not done and elapsed < self.budget_s
+
+    def write_csv(self) -> None:
+        """The curve so far (rewritten after every evaluation, so a stopped run keeps it)."""
+        if self.csv_path is None:
+            return
+        self.csv_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.csv_path, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(
+                [
+                    "step",
+                    "train_seconds",
+                    "train_cpu_seconds",
+                    "eval_return",
+                    "eval_std",
+                    "threshold",
+                ]
+            )
+            for step, seconds, cpu_seconds, score, spread in self.rows:
+                writer.writerow(
+                    [step, round(seconds, 1), round(cpu_seconds, 1), score, round(spread, 2)]
+                    + [self.threshold]
+                )
 
     def elapsed(self) -> float:
         """Training seconds so far on the chosen clock."""
@@ -368,6 +394,9 @@ def main() -> None:
         flush=True,
     )
     levels = tuple(float(v) for v in args.levels.split(",") if v)
+    who = "sb3" if args.sb3 else "ours"
+    tag = f"_{args.tag}" if args.tag else ""
+    out = RESULTS / f"dqn_{who}_{args.game}_seed{args.seed}{tag}.csv"
     envs = eval_envs(args.game, config, args.eval_steps)
     result = Milestones(
         envs,
@@ -378,6 +407,7 @@ def main() -> None:
         levels,
         args.full_budget,
         args.clock,
+        out,
     )
     started = time.perf_counter()
     try:
@@ -385,7 +415,6 @@ def main() -> None:
     finally:
         envs.close()
     total_min = (time.perf_counter() - started) / 60
-    who = "sb3" if args.sb3 else "ours"
     steps = result.rows[-1][0] if result.rows else 0
     speed = steps / result.rows[-1][1] if result.rows else float("nan")
     cpu_speed = steps / result.rows[-1][2] if result.rows else float("nan")
@@ -409,18 +438,6 @@ def main() -> None:
         f"({cpu_speed:.1f} per CPU second; {total_min:.1f} min with evaluations); "
         f"load average at the end {os.getloadavg()}"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    tag = f"_{args.tag}" if args.tag else ""
-    out = RESULTS / f"dqn_{who}_{args.game}_seed{args.seed}{tag}.csv"
-    with open(out, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(
-            ["step", "train_seconds", "train_cpu_seconds", "eval_return", "eval_std", "threshold"]
-        )
-        for step, seconds, cpu_seconds, score, spread in result.rows:
-            writer.writerow(
-                [step, round(seconds, 1), round(cpu_seconds, 1), score, round(spread, 2), threshold]
-            )
     print(f"curve written to {out}")
 
 
