@@ -1,9 +1,12 @@
 """Draw the learning curves that ``bench_dqn.py`` wrote, ours and Stable-Baselines3's, per game.
 
     python benchmarks/plot_dqn.py                 # every benchmarks/results/dqn_*_<game>_seed*.csv
+    python benchmarks/plot_dqn.py --clock cpu --tag fast1   # CPU minutes; only runs tagged fast1
 
-One picture per game (``benchmarks/results/dqn_<game>.png``): evaluation return against
-training minutes (left) and env steps (right), with the 80%-of-scripted threshold.
+One picture per game (``benchmarks/results/dqn_<game>.png``, or ``dqn_<game>_<tag>.png``):
+evaluation return against training minutes (left) and env steps (right), with the
+80%-of-scripted threshold. ``--clock cpu`` puts the training process's CPU minutes on the left
+(for runs made on a machine shared with other work); curves without that column are skipped.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ NAME = re.compile(
 LABELS = {"ours": "pygameplayer DQN", "sb3": "Stable-Baselines3 DQN"}
 
 
-def read_curves(folder: Path) -> dict[str, list[tuple[str, list[dict[str, float]]]]]:
-    """Curves found in ``folder``, grouped by game: (label, rows)."""
+def read_curves(
+    folder: Path, tag: str | None = None
+) -> dict[str, list[tuple[str, list[dict[str, float]]]]]:
+    """Curves found in ``folder`` (only those tagged ``tag``, if given), grouped by game."""
     games: dict[str, list] = defaultdict(list)
     for path in sorted(folder.glob("dqn_*.csv")):
         match = NAME.fullmatch(path.name)
-        if not match:
+        if not match or (tag is not None and match["tag"] != tag):
             continue
         with open(path, newline="") as f:
             rows = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
@@ -38,7 +43,7 @@ def read_curves(folder: Path) -> dict[str, list[tuple[str, list[dict[str, float]
     return games
 
 
-def draw(game: str, curves: list, path: Path) -> None:
+def draw(game: str, curves: list, path: Path, clock: str = "wall") -> None:
     """One figure: return vs minutes and vs steps, threshold dashed."""
     import matplotlib
 
@@ -46,8 +51,12 @@ def draw(game: str, curves: list, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (by_time, by_steps) = plt.subplots(1, 2, figsize=(11, 4), dpi=100, sharey=True)
+    column = "train_cpu_seconds" if clock == "cpu" else "train_seconds"
     for label, rows in curves:
-        minutes = [r["train_seconds"] / 60 for r in rows]
+        if column not in rows[0]:
+            print(f"skipped {label}: it has no {column} column")
+            continue
+        minutes = [r[column] / 60 for r in rows]
         steps = [r["step"] for r in rows]
         returns = [r["eval_return"] for r in rows]
         by_time.plot(minutes, returns, "o-", label=label)
@@ -55,8 +64,13 @@ def draw(game: str, curves: list, path: Path) -> None:
     threshold = curves[0][1][0]["threshold"]
     for ax in (by_time, by_steps):
         ax.axhline(threshold, ls="--", color="grey", label="80% of the scripted policy")
+        ax.axhline(0, color="black", lw=0.5)
         ax.grid(alpha=0.3)
-    by_time.set_xlabel("training minutes (evaluations excluded)")
+    by_time.set_xlabel(
+        "training CPU minutes (evaluations excluded)"
+        if clock == "cpu"
+        else "training minutes (evaluations excluded)"
+    )
     by_steps.set_xlabel("env steps")
     by_time.set_ylabel("greedy evaluation return")
     by_time.legend(fontsize=8)
@@ -69,13 +83,15 @@ def draw(game: str, curves: list, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument("--tag", default=None, help="only the runs with this tag")
     args = parser.parse_args()
-    games = read_curves(args.results)
+    games = read_curves(args.results, args.tag)
     if not games:
         raise SystemExit(f"no dqn_*.csv in {args.results}: run benchmarks/bench_dqn.py first")
     for game, curves in games.items():
-        out = args.results / f"dqn_{game}.png"
-        draw(game, curves, out)
+        out = args.results / (f"dqn_{game}_{args.tag}.png" if args.tag else f"dqn_{game}.png")
+        draw(game, curves, out, args.clock)
         print(f"wrote {out}")
 
 
