@@ -311,12 +311,16 @@ def throughput(args, config: DQNConfig) -> None:
         f"Stable-Baselines3 on 1, {torch.get_num_threads()} torch thread(s)",
         flush=True,
     )
+    sb3_threads = args.sb3_threads or args.threads
+    if sb3_threads != args.threads:
+        print(f"Stable-Baselines3 with {sb3_threads} torch thread(s)", flush=True)
     ratios = []
     for round_ in range(1, args.rounds + 1):
         speeds = {}
         for who, train in (("ours", train_ours), ("sb3", train_sb3)):
             timer = Timer()
             load = os.getloadavg()[0]
+            torch.set_num_threads(sb3_threads if who == "sb3" else args.threads)
             train(args, matched, timer, args.throughput)
             speeds[who] = args.throughput / timer.seconds
             print(f"  round {round_} {who:>4}: {speeds[who]:7.1f} steps/s (load {load:.1f})")
@@ -349,6 +353,9 @@ def main() -> None:
         "--throughput", type=int, default=0, help="env steps per throughput run (no learning)"
     )
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--sb3-threads", type=int, default=0, help="torch threads for SB3 (default: --threads)"
+    )
     parser.add_argument(
         "--clock",
         choices=("wall", "cpu"),
