@@ -238,6 +238,13 @@ class DQNAgent(Agent):
 
     def _learn(self, envs: gym.vector.VectorEnv, total_steps: int, callback: Callback) -> None:
         c = self.config
+        mode = envs.metadata.get("autoreset_mode", gym.vector.AutoresetMode.NEXT_STEP)
+        if mode != gym.vector.AutoresetMode.NEXT_STEP:  # the replay's layout relies on it
+            raise ValueError(
+                f"dqn needs vector envs with NEXT_STEP autoreset (Gymnasium's default), got "
+                f"{mode}; make them with gym.make_vec(..., vector_kwargs={{'autoreset_mode': "
+                "gym.vector.AutoresetMode.NEXT_STEP}})"
+            )
         self.total_steps = total_steps
         num_envs = envs.num_envs
         frame_shape = self.observation_space.shape[1:]  # observations are stacks of frames

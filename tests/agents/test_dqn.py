@@ -174,3 +174,17 @@ def test_dueling_head_and_prioritised_replay_learn_catch_with_a_falling_rate(cat
     # TD errors replaced the initial priorities of the transitions trained on
     stored = agent.priorities.get(np.arange(agent.buffer.size))
     assert len(np.unique(stored)) > 100 and agent.max_priority > 0
+
+
+def test_learn_refuses_vector_envs_that_reset_within_the_final_step():
+    import gymnasium as gym
+
+    envs = gym.vector.SyncVectorEnv(
+        [lambda: gym.make("CartPole-v1")], autoreset_mode=gym.vector.AutoresetMode.SAME_STEP
+    )
+    try:
+        agent = DQNAgent(envs.single_observation_space, envs.single_action_space, FAST)
+        with pytest.raises(ValueError, match="NEXT_STEP autoreset"):
+            agent.learn(envs, 50)
+    finally:
+        envs.close()
