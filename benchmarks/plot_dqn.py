@@ -2,8 +2,9 @@
 
     python benchmarks/plot_dqn.py                 # every benchmarks/results/dqn_*_<game>_seed*.csv
     python benchmarks/plot_dqn.py --clock cpu --tag fast1   # CPU minutes; only runs tagged fast1
+    python benchmarks/plot_dqn.py --clock cpu --name sb3 A.csv B.csv   # these runs only
 
-One picture per game (``benchmarks/results/dqn_<game>.png``, or ``dqn_<game>_<tag>.png``):
+One picture per game (``benchmarks/results/dqn_<game>.png``, or ``dqn_<game>_<tag or name>.png``):
 evaluation return against training minutes (left) and env steps (right), with the
 80%-of-scripted threshold. ``--clock cpu`` puts the training process's CPU minutes on the left
 (for runs made on a machine shared with other work); curves without that column are skipped.
@@ -25,11 +26,11 @@ LABELS = {"ours": "pygameplayer DQN", "sb3": "Stable-Baselines3 DQN"}
 
 
 def read_curves(
-    folder: Path, tag: str | None = None
+    folder: Path, tag: str | None = None, files: list[Path] | None = None
 ) -> dict[str, list[tuple[str, list[dict[str, float]]]]]:
-    """Curves found in ``folder`` (only those tagged ``tag``, if given), grouped by game."""
+    """Curves in ``files`` or else in ``folder`` (only those tagged ``tag``), grouped by game."""
     games: dict[str, list] = defaultdict(list)
-    for path in sorted(folder.glob("dqn_*.csv")):
+    for path in files or sorted(folder.glob("dqn_*.csv")):
         match = NAME.fullmatch(path.name)
         if not match or (tag is not None and match["tag"] != tag):
             continue
@@ -85,12 +86,15 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     parser.add_argument("--tag", default=None, help="only the runs with this tag")
+    parser.add_argument("--name", default=None, help="suffix of the picture's name")
+    parser.add_argument("files", nargs="*", type=Path, help="CSV files (default: all)")
     args = parser.parse_args()
-    games = read_curves(args.results, args.tag)
+    games = read_curves(args.results, args.tag, args.files)
     if not games:
         raise SystemExit(f"no dqn_*.csv in {args.results}: run benchmarks/bench_dqn.py first")
+    suffix = args.name or args.tag
     for game, curves in games.items():
-        out = args.results / (f"dqn_{game}_{args.tag}.png" if args.tag else f"dqn_{game}.png")
+        out = args.results / (f"dqn_{game}_{suffix}.png" if suffix else f"dqn_{game}.png")
         draw(game, curves, out, args.clock)
         print(f"wrote {out}")
 
