@@ -188,3 +188,21 @@ def test_learn_refuses_vector_envs_that_reset_within_the_final_step():
             agent.learn(envs, 50)
     finally:
         envs.close()
+
+
+def test_pongs_defaults_survive_a_json_round_trip_and_build_a_working_agent():
+    import json
+
+    import gymnasium as gym
+
+    from agents.config import resolve
+    from agents.dqn import GAME_DEFAULTS
+
+    config = resolve(DQNConfig, GAME_DEFAULTS["pong"])
+    assert config.frame_size == (64, 48)
+    assert DQNAgent.env_options(config)["size"] == (64, 48)
+    saved = json.loads(json.dumps(dataclasses.asdict(config)))  # as a run's config.json keeps it
+    assert resolve(DQNConfig, saved) == config
+    space = gym.spaces.Box(0, 255, (4, 48, 64), np.uint8)
+    agent = DQNAgent(space, gym.spaces.Discrete(3), config)
+    assert agent.predict(np.zeros((2, 4, 48, 64), np.uint8)).shape == (2,)
