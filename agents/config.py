@@ -109,8 +109,10 @@ def check_ranges(values: dict[str, Any]) -> None:
         allowed = RANGES.get(name)
         if allowed is None or value is None or isinstance(value, (bool, str)):
             continue
-        if not math.isfinite(value) or not allowed.admits(value):
-            raise ConfigError(f"option {name!r} must be {allowed.describe()}, got {value!r}")
+        parts = value if isinstance(value, (tuple, list)) else (value,)
+        if not all(math.isfinite(part) and allowed.admits(part) for part in parts):
+            each = " (each number)" if parts is value else ""
+            raise ConfigError(f"option {name!r} must be {allowed.describe()}{each}, got {value!r}")
 
 
 def _field_types(config_class: type) -> dict[str, Any]:

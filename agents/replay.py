@@ -27,6 +27,50 @@ class Batch(NamedTuple):
     next_obs: np.ndarray  # (B, stack, *frame) uint8
     terminated: np.ndarray  # (B,) float32: 1 when the next state is terminal (no bootstrap)
     discounts: np.ndarray  # (B,) float32: gamma ** (steps between obs and next_obs)
+    indices: np.ndarray  # (B,) int64: slot * num_envs + env, the key of a transition's priority
+
+
+class SumTree:
+    """Priorities of ``size`` items in a binary tree of partial sums (Schaul et al. 2016).
+
+    Setting priorities and finding items by cumulative priority both work on whole batches at a
+    time: one numpy operation per tree level, none per item.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.leaves = 1 << max(0, (size - 1).bit_length())
+        self.tree = np.zeros(2 * self.leaves, dtype=np.float64)
+
+    @property
+    def total(self) -> float:
+        """Sum of all priorities."""
+        return float(self.tree[1])
+
+    def get(self, items: np.ndarray) -> np.ndarray:
+        """Priorities of ``items``."""
+        return self.tree[self.leaves + np.asarray(items)]
+
+    def set(self, items: np.ndarray, priorities: np.ndarray | float) -> None:
+        """Set the priorities of ``items`` (the last value wins for repeated items)."""
+        node = self.leaves + np.asarray(items, dtype=np.int64).ravel()
+        if node.size == 0:
+            return
+        self.tree[node] = priorities
+        while self.leaves > 1 and node[0] > 1:  # every leaf is at the same depth
+            node = np.unique(node // 2)
+            self.tree[node] = self.tree[2 * node] + self.tree[2 * node + 1]
+
+    def find(self, targets: np.ndarray) -> np.ndarray:
+        """The item whose stretch of the cumulative priorities holds each of ``targets``."""
+        node = np.ones(len(targets), dtype=np.int64)
+        rest = np.array(targets, dtype=np.float64)
+        while self.leaves > 1 and node[0] < self.leaves:
+            left = self.tree[2 * node]
+            right = rest >= left
+            rest = np.where(right, rest - left, rest)
+            node = 2 * node + right
+        return np.minimum(node - self.leaves, self.size - 1)
 
 
 class FrameReplayBuffer:
@@ -96,14 +140,20 @@ class FrameReplayBuffer:
         return ok
 
     def sample(
-        self, batch_size: int, rng: np.random.Generator, n_step: int = 1, gamma: float = 0.99
+        self,
+        batch_size: int,
+        rng: np.random.Generator,
+        n_step: int = 1,
+        gamma: float = 0.99,
+        priorities: SumTree | None = None,
     ) -> Batch:
-        """Uniformly sample ``batch_size`` valid transitions.
+        """Sample ``batch_size`` valid transitions, uniformly or in proportion to ``priorities``.
 
         With ``n_step`` > 1 each transition spans up to ``n_step`` steps: ``rewards`` is their
         discounted sum and ``next_obs`` the state after the last of them. It stops early where
         the episode ends (terminated: no bootstrap; truncated: bootstrap from the last frame)
         or where the buffer has no later step yet; ``discounts`` holds ``gamma ** steps``.
+        ``priorities`` is a :class:`SumTree` over ``slot * num_envs + env``.
         """
         if self.size < 2:
             raise ValueError("the buffer needs at least two steps before sampling")
@@ -111,10 +161,15 @@ class FrameReplayBuffer:
         envs = np.empty(0, dtype=np.int64)
         while len(slots) < batch_size:
             need = 2 * (batch_size - len(slots)) + 8
-            high = self.size if self.size < self.capacity else self.capacity
-            s = rng.integers(0, high, need)
-            e = rng.integers(0, self.num_envs, need)
-            keep = self._valid(s, e)
+            if priorities is None:
+                high = self.size if self.size < self.capacity else self.capacity
+                s = rng.integers(0, high, need)
+                e = rng.integers(0, self.num_envs, need)
+                keep = self._valid(s, e)
+            else:
+                items = priorities.find(rng.random(need) * priorities.total)
+                s, e = np.divmod(items, self.num_envs)
+                keep = self._valid(s, e) & (priorities.get(items) > 0)
             slots, envs = np.concatenate([slots, s[keep]]), np.concatenate([envs, e[keep]])
         slots, envs = slots[:batch_size], envs[:batch_size]
         rewards = self.rewards[slots, envs].copy()
@@ -137,6 +192,7 @@ class FrameReplayBuffer:
             next_obs=self.stacked(following, envs),
             terminated=done.astype(np.float32),
             discounts=(gamma**steps).astype(np.float32),
+            indices=slots * self.num_envs + envs,
         )
 
     def stacked(self, slots: np.ndarray, envs: np.ndarray) -> np.ndarray:
@@ -147,9 +203,10 @@ class FrameReplayBuffer:
         frames = self.frames[idx, env_idx]  # (B, stack, *frame)
         # a frame is visible if no episode starts strictly after it, up to the newest slot
         starts = self.first[idx, env_idx]
+        # frame k is hidden if any of frames k+1 .. newest starts an episode: a cumulative OR
+        # from the newest frame backwards, shifted by one
         later_start = np.zeros_like(starts)
-        for k in range(self.stack - 2, -1, -1):
-            later_start[:, k] = later_start[:, k + 1] | starts[:, k + 1]
+        later_start[:, :-1] = np.logical_or.accumulate(starts[:, :0:-1], axis=1)[:, ::-1]
         if self.size < self.capacity:  # slots before 0 were never written
             later_start |= (slots[:, None] + offsets[None, :]) < 0
         frames[later_start] = 0

@@ -99,22 +99,28 @@ def test_the_dream_gif_names_its_three_panels(tmp_path):
         assert (strip[:, (i + 1) * panel - 2 * SCALE : (i + 1) * panel] < 100).all()
 
 
-@pytest.mark.parametrize("game", ["halfpong", "minipong", "pong"])
-def test_the_dqn_pictures_use_the_readme_s_names(game):
-    plot_dqn = script("plot_dqn")
-    curves = plot_dqn.read_curves(RESULTS)[game]
-    fig = plot_dqn.figure(game, curves)
+PLOT_DQN = script("plot_dqn")
+
+
+@pytest.mark.parametrize("name", sorted(PLOT_DQN.README_PICTURES))
+def test_the_dqn_pictures_are_the_readme_s_and_use_its_names(name):
+    readme = (ROOT / "README.md").read_text()
+    assert f"(benchmarks/results/{name})" in readme
+    clock, files = PLOT_DQN.README_PICTURES[name]
+    ((game, curves),) = PLOT_DQN.read_curves(RESULTS, files=[RESULTS / f for f in files]).items()
+    fig = PLOT_DQN.figure(game, curves, clock)
     labels = [text for text, _ in drawn_texts(fig)]
-    assert "ours, defaults (Double DQN)" in labels
-    if game == "halfpong":
-        readme = (ROOT / "README.md").read_text()
-        for name in ("ours, `n_step=3`", "ours, matched to SB3 (`double_dqn=false`)"):
-            assert name in readme
+    assert sum("80% of the scripted policy" in label for label in labels) == 1
+    for label, _ in curves:
+        assert label in labels
+        assert not any(raw in label for raw in ("step3", "dqn,", "None", "nature84", "fast1"))
+    if name == "dqn_halfpong_earlier.png":
+        for label in ("ours, `n_step=3`", "ours, matched to SB3 (`double_dqn=false`)"):
+            assert label in readme
         assert {"ours, n_step=3", "ours, matched to SB3 (double_dqn=false)"} <= set(labels)
-    assert not any("step3" in label or "dqn," in label for label in labels)
     reads_at_a_glance(fig)
     plt.close(fig)
-    assert Image.open(RESULTS / f"dqn_{game}.png").size == (1100, 480)
+    assert Image.open(RESULTS / name).size == (1100, 480)
 
 
 def test_the_ppo_rnd_picture():

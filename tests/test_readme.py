@@ -91,3 +91,12 @@ def test_each_subcommand_describes_itself_and_run_gives_its_defaults():
     run_help = " ".join(sub.choices["run"].format_help().split())
     for default in ("default: the agent's budget", "a tenth of the budget", "default 50,000"):
         assert default in run_help
+
+
+def test_every_picture_of_the_benchmarks_is_in_the_readme():
+    pictures = [
+        p for p in (ROOT / "benchmarks" / "results").iterdir() if p.suffix in {".png", ".gif"}
+    ]
+    assert pictures
+    shown = set(re.findall(r"!\[[^\]]*\]\(benchmarks/results/([^)]+)\)", README))
+    assert {p.name for p in pictures} == shown

@@ -120,3 +120,89 @@ def test_load_refuses_other_agents_games_and_garbage(catch_state, tmp_path):
         DQNAgent.load(tmp_path / "bad.pt")
     with pytest.raises(CheckpointError, match="no checkpoint"):
         DQNAgent.load(tmp_path / "missing.pt")
+
+
+def count_updates(agent):
+    """Wrap the agent's gradient step so the test can count how often it runs."""
+    calls = []
+    train_step = agent._train_step
+
+    def counted(batch):
+        calls.append(agent.num_steps)
+        return train_step(batch)
+
+    agent._train_step = counted
+    return calls
+
+
+@pytest.mark.parametrize("num_envs", [1, 2])
+def test_one_gradient_step_per_train_frequency_env_steps_after_warm_up(catch_state, num_envs):
+    config = dataclasses.replace(FAST, learning_starts=300, train_frequency=4)
+    envs = make_envs(catch_state, DQNAgent, config, num_envs)
+    try:
+        agent = DQNAgent(envs.single_observation_space, envs.single_action_space, config, seed=0)
+        updates = count_updates(agent)
+        agent.learn(envs, 1_300)
+    finally:
+        envs.close()
+    assert min(updates) >= 300
+    # 1,000 env steps after warm-up, summed over the envs: one update per 4 of them
+    assert len(updates) == 250
+
+
+def test_dueling_head_and_prioritised_replay_learn_catch_with_a_falling_rate(catch_state):
+    config = dataclasses.replace(
+        FAST, dueling=True, prioritized_replay=True, learning_rate_final=2e-4
+    )
+    envs = make_envs(catch_state, DQNAgent, config, 1)
+    try:
+        agent = DQNAgent(envs.single_observation_space, envs.single_action_space, config, seed=0)
+        agent.learn(envs, 2_500)
+        trained = np.mean(run_episodes(envs, agent, 5, seed=100))
+        rng_agent = RandomAgent(envs.single_observation_space, envs.single_action_space, seed=0)
+        random = np.mean(run_episodes(envs, rng_agent, 5, seed=100))
+    finally:
+        envs.close()
+    assert trained > random + 3, (trained, random)
+    assert agent.optimizer.param_groups[0]["lr"] == pytest.approx(2e-4)
+    # the head: the mean advantage is zero, so the Q-values average to the state's value
+    obs = torch.as_tensor(np.random.default_rng(0).uniform(0, 40, (8, 1, 3)), dtype=torch.float32)
+    with torch.no_grad():
+        q = agent.q_network(obs)
+        value = agent.q_network.value(agent.q_network.encoder(obs)).squeeze(1)
+    assert torch.allclose(q.mean(dim=1), value, atol=1e-5)
+    # TD errors replaced the initial priorities of the transitions trained on
+    stored = agent.priorities.get(np.arange(agent.buffer.size))
+    assert len(np.unique(stored)) > 100 and agent.max_priority > 0
+
+
+def test_learn_refuses_vector_envs_that_reset_within_the_final_step():
+    import gymnasium as gym
+
+    envs = gym.vector.SyncVectorEnv(
+        [lambda: gym.make("CartPole-v1")], autoreset_mode=gym.vector.AutoresetMode.SAME_STEP
+    )
+    try:
+        agent = DQNAgent(envs.single_observation_space, envs.single_action_space, FAST)
+        with pytest.raises(ValueError, match="NEXT_STEP autoreset"):
+            agent.learn(envs, 50)
+    finally:
+        envs.close()
+
+
+def test_pongs_defaults_survive_a_json_round_trip_and_build_a_working_agent():
+    import json
+
+    import gymnasium as gym
+
+    from agents.config import resolve
+    from agents.dqn import GAME_DEFAULTS
+
+    config = resolve(DQNConfig, GAME_DEFAULTS["pong"])
+    assert config.frame_size == (64, 48)
+    assert DQNAgent.env_options(config)["size"] == (64, 48)
+    saved = json.loads(json.dumps(dataclasses.asdict(config)))  # as a run's config.json keeps it
+    assert resolve(DQNConfig, saved) == config
+    space = gym.spaces.Box(0, 255, (4, 48, 64), np.uint8)
+    agent = DQNAgent(space, gym.spaces.Discrete(3), config)
+    assert agent.predict(np.zeros((2, 4, 48, 64), np.uint8)).shape == (2,)

@@ -4,7 +4,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from agents.replay import FrameReplayBuffer
+from agents.replay import FrameReplayBuffer, SumTree
 
 
 class Counter(gym.Env):
@@ -183,3 +183,32 @@ def test_n_step_returns_stop_at_episode_ends_and_at_the_newest_step():
         assert batch.discounts[i] == pytest.approx(discount), t
     one_step = buffer.sample(100, np.random.default_rng(0))
     assert np.all(one_step.discounts == np.float32(0.99))
+
+
+def test_sum_tree_finds_items_in_proportion_to_their_priorities():
+    tree = SumTree(5)
+    tree.set(np.arange(5), np.array([1.0, 0.0, 3.0, 0.0, 6.0]))
+    assert tree.total == pytest.approx(10.0)
+    found = tree.find(np.random.default_rng(0).random(20_000) * tree.total)
+    counts = np.bincount(found, minlength=5) / len(found)
+    assert counts[[1, 3]].sum() == 0
+    assert counts[[0, 2, 4]] == pytest.approx([0.1, 0.3, 0.6], abs=0.02)
+    tree.set(np.array([4, 4]), 0.0)  # repeated items: the update still adds up
+    assert tree.total == pytest.approx(4.0)
+    assert set(tree.find(np.linspace(0, 3.999, 50))) == {0, 2}
+
+
+def test_prioritised_sampling_follows_priorities_and_skips_invalid_slots():
+    buffer = FrameReplayBuffer(20, 2, (1,), stack=1, dtype=np.float32)
+    for t in range(12):
+        buffer.add_frame(np.full((2, 1), t, np.float32), np.array([t == 0, t == 0]))
+        buffer.add_step(np.zeros(2, int), np.zeros(2), np.zeros(2, bool), np.zeros(2, bool))
+    tree = SumTree(20 * 2)
+    tree.set(np.arange(24), 1.0)
+    tree.set(np.array([3 * 2 + 1]), 50.0)  # slot 3 of env 1
+    tree.set(np.array([11 * 2]), 1000.0)  # the newest slot of env 0: no successor yet
+    batch = buffer.sample(2_000, np.random.default_rng(0), priorities=tree)
+    share = np.mean(batch.indices == 7)
+    assert share == pytest.approx(50 / (50 + 21), abs=0.04)  # 21 other valid transitions
+    assert not np.any(batch.indices == 22)
+    assert np.array_equal(batch.obs[:, -1, 0], batch.indices // 2)

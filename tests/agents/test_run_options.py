@@ -26,6 +26,7 @@ BAD_NUMBERS = [
     ("dqn", "--set", "learning_rate=0", "option 'learning_rate' must be above 0, got 0.0"),
     ("dqn", "--set", "learning_rate=nan", "option 'learning_rate' must be above 0, got nan"),
     ("dqn", "--set", "tau=0", "option 'tau' must be between 0 and 1 (not 0), got 0.0"),
+    ("dqn", "--set", "frame_size=0,48", "option 'frame_size' must be at least 1 (each number)"),
     ("ppo_rnd", "--set", "num_minibatches=0", "option 'num_minibatches' must be at least 1"),
 ]
 
