@@ -264,29 +264,37 @@ def played_bare_fps(
     sleeping), but at each tick the policy reads the state from the game's variables and its key
     changes are posted as real PyGame events, with ``key.get_pressed`` agreeing and held keys
     repeating on game time if the game asked for it. The spec's intro actions start each episode;
-    a ``when_called`` terminate hook ends it, as in the env. Neither the time spent reading state
-    and choosing actions nor each episode's start (import, window, fonts, up to its first frame)
-    is counted, as env throughput does not count resets.
+    a ``when_called`` or ``when`` terminate hook ends it, as in the env. Neither the time spent
+    reading state and choosing actions nor each episode's start (import, window, fonts, the intro
+    frames) is counted, as env throughput does not count resets.
     """
     module_name, _, function = spec.entry.partition(":")
     read_state, table = state_reader(spec), spec.action_table
     choose = policy or spec.policy
     intro = [table.index(name) for name in spec.intro]
     enders = [t.target.partition(":")[2] for t in spec.terminate or () if hasattr(t, "immediate")]
+    watched = [
+        (t.target.partition(":")[2], t.predicate)
+        for t in spec.terminate or ()
+        if isinstance(t, hooks.when) and ":" in str(t.target)
+    ]
     frame_ms = int(1000 / (spec.fps or 60))
     count, not_counted, episode_frames, started = [0], [0.0], [0], [0.0]
     hands = _Hands()
 
     class PlayerClock:
         def tick(self, framerate: float = 0) -> int:
-            count[0] += 1
-            if count[0] >= frames:
-                raise _Done
             start = time.perf_counter()
             n = episode_frames[0]
-            if n == 0:
-                not_counted[0] += start - started[0]
             module = sys.modules[module_name]
+            if any(predicate(getattr(module, name)) for name, predicate in watched):
+                raise _EpisodeOver
+            if n == len(intro):  # the episode starts after its intro, as the env's does
+                not_counted[0] += start - started[0]
+            if n >= len(intro):
+                count[0] += 1
+                if count[0] >= frames:
+                    raise _Done
             action = intro[n] if n < len(intro) else choose(read_state(module))
             hands.hold(table[action].keys, frame_ms)
             episode_frames[0] += 1
