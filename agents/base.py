@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from agents.atomic import write_atomically
+from pygameplayer.agents.atomic import write_atomically
 from pygameplayer.errors import PygamePlayerError
 
 #: Bumped when the checkpoint layout changes incompatibly.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from agents.base import Agent, Callback
+from pygameplayer.agents.base import Agent, Callback
 
 
 class Flushable(Protocol):

@@ -19,10 +19,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from agents.atomic import write_atomically
-from agents.base import Agent, Callback, CheckpointError, ExtrasMismatch
-from agents.networks import make_encoder
-from agents.replay import Batch, FrameReplayBuffer, SumTree
+from pygameplayer.agents.atomic import write_atomically
+from pygameplayer.agents.base import Agent, Callback, CheckpointError, ExtrasMismatch
+from pygameplayer.agents.networks import make_encoder
+from pygameplayer.agents.replay import Batch, FrameReplayBuffer, SumTree
 
 
 @dataclasses.dataclass

@@ -38,8 +38,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from agents.base import Agent, Callback
-from agents.networks import conv_trunk, flat_size, make_encoder, pick_trunk
+from pygameplayer.agents.base import Agent, Callback
+from pygameplayer.agents.networks import conv_trunk, flat_size, make_encoder, pick_trunk
 
 
 @dataclasses.dataclass

@@ -8,7 +8,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, Callback
+from pygameplayer.agents.base import Agent, Callback
 
 
 @dataclasses.dataclass

@@ -14,10 +14,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agents.atomic import sweep_temporaries
-from agents.base import Agent, CheckpointError, ExtrasMismatch, config_from_dict, read_checkpoint
-from agents.checkpointer import Checkpointer
-from agents.runlog import EPISODE_COLUMNS, EVAL_COLUMNS, trim_csv_log
+from pygameplayer.agents.atomic import sweep_temporaries
+from pygameplayer.agents.base import (
+    Agent,
+    CheckpointError,
+    ExtrasMismatch,
+    config_from_dict,
+    read_checkpoint,
+)
+from pygameplayer.agents.checkpointer import Checkpointer
+from pygameplayer.agents.runlog import EPISODE_COLUMNS, EVAL_COLUMNS, trim_csv_log
 from pygameplayer.errors import PygamePlayerError
 
 

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.config import ConfigError
+from pygameplayer.agents.config import ConfigError
 
 #: What a new run uses for the options left out (``eval_every`` and the budget depend on more).
 DEFAULTS: dict[str, Any] = {

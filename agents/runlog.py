@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from agents.atomic import write_atomically
-from agents.base import Agent, Callback
+from pygameplayer.agents.atomic import write_atomically
+from pygameplayer.agents.base import Agent, Callback
 
 #: Columns of ``episodes.csv``: ``wall_time`` is a Unix time, ``elapsed_s`` the seconds of
 #: training since the run began (summed over its sessions when it was resumed).

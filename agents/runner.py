@@ -28,13 +28,12 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents import agent_class
-from agents.atomic import write_atomically
-from agents.base import Agent, CallbackList, CheckpointError, resolve_device
-from agents.checkpointer import Checkpointer
-from agents.config import ConfigError, parse_overrides, read_config_file, resolve
-from agents.plots import learning_curve
-from agents.resume import (
+from pygameplayer.agents.atomic import write_atomically
+from pygameplayer.agents.base import Agent, CallbackList, CheckpointError, resolve_device
+from pygameplayer.agents.checkpointer import Checkpointer
+from pygameplayer.agents.config import ConfigError, parse_overrides, read_config_file, resolve
+from pygameplayer.agents.plots import learning_curve
+from pygameplayer.agents.resume import (
     changed_options,
     check_same_run,
     describe_changes,
@@ -42,7 +41,7 @@ from agents.resume import (
     read_run_config,
     tidy_for_resume,
 )
-from agents.run_options import (
+from pygameplayer.agents.run_options import (
     DEFAULT_THREADS,
     RunOptions,
     RunSettings,
@@ -51,8 +50,9 @@ from agents.run_options import (
     flag,
     settle,
 )
-from agents.runlog import EpisodeLimit, Evaluator, RunLog, StopOnSignal, run_episodes
+from pygameplayer.agents.runlog import EpisodeLimit, Evaluator, RunLog, StopOnSignal, run_episodes
 from pygameplayer.errors import GameCrashed, GameStalled, PygamePlayerError, WindowClosed
+from pygameplayer.plugins import agent_class
 from pygameplayer.registry import get_spec
 from pygameplayer.spec import GameSpec
 from pygameplayer.vector import WorkerError, make_game_vector_env

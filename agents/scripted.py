@@ -14,7 +14,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, Callback
+from pygameplayer.agents.base import Agent, Callback
 from pygameplayer.errors import PygamePlayerError
 from pygameplayer.registry import get_spec
 

@@ -37,11 +37,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import pygameplayer  # noqa: E402
-from agents.base import Callback  # noqa: E402
-from agents.dqn import GAME_DEFAULTS, DQNAgent, DQNConfig  # noqa: E402
-from agents.runner import make_envs  # noqa: E402
-from agents.scripted import load_policy  # noqa: E402
 from benchmarks.common import machine  # noqa: E402
+from pygameplayer.agents.base import Callback  # noqa: E402
+from pygameplayer.agents.dqn import GAME_DEFAULTS, DQNAgent, DQNConfig  # noqa: E402
+from pygameplayer.agents.runner import make_envs  # noqa: E402
+from pygameplayer.agents.scripted import load_policy  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -228,7 +228,7 @@ def train_sb3(args, config: DQNConfig, callback: Callback, steps: int) -> None:
     from stable_baselines3.common.callbacks import BaseCallback
     from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
 
-    from agents.networks import PixelEncoder
+    from pygameplayer.agents.networks import PixelEncoder
 
     class SameNetwork(BaseFeaturesExtractor):
         """Our encoder, so both agents train the same network."""
@@ -367,7 +367,7 @@ def main() -> None:
     parser.add_argument("--tag", default="", help="suffix for the CSV's name, e.g. n_step3")
     args = parser.parse_args()
 
-    from agents.config import parse_overrides, resolve
+    from pygameplayer.agents.config import parse_overrides, resolve
 
     torch.set_num_threads(args.threads)
     config = resolve(

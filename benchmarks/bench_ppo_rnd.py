@@ -53,11 +53,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import pygameplayer  # noqa: E402
-from agents.base import Agent, Callback  # noqa: E402
-from agents.config import resolve  # noqa: E402
-from agents.ppo_rnd import GAME_DEFAULTS, PPORNDAgent, PPORNDConfig  # noqa: E402
-from agents.random_agent import RandomAgent  # noqa: E402
 from benchmarks.common import machine  # noqa: E402
+from pygameplayer.agents.base import Agent, Callback  # noqa: E402
+from pygameplayer.agents.config import resolve  # noqa: E402
+from pygameplayer.agents.ppo_rnd import GAME_DEFAULTS, PPORNDAgent, PPORNDConfig  # noqa: E402
+from pygameplayer.agents.random_agent import RandomAgent  # noqa: E402
 from pygameplayer.targets import GameView  # noqa: E402
 
 GAME = "pixelcopter"
@@ -89,7 +89,7 @@ class CopterStats(gym.Wrapper):
         else:
             self.idle += 1
         if terminated or truncated:
-            game = GameView(self.env.unwrapped.session).module("games.pixelcopter")
+            game = GameView(self.env.unwrapped.session).module("pygameplayer.games.pixelcopter")
             info = {
                 **info,
                 "blocks": game.score - game.cave.first,
@@ -327,7 +327,7 @@ def main() -> None:
         print(f"wrote {out / 'ppo_rnd_pixelcopter.png'}")
         return
     torch.set_num_threads(args.threads)
-    from agents.config import parse_overrides
+    from pygameplayer.agents.config import parse_overrides
 
     overrides = parse_overrides(PPORNDConfig, args.set)
     methods = args.methods.split(",")

@@ -47,13 +47,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from agents.base import read_checkpoint  # noqa: E402
-from agents.runner import RunOptions, train  # noqa: E402
-from agents.world_models import WorldModelsAgent, cmaes  # noqa: E402
-from agents.world_models.config import GAME_DEFAULTS, STAGES, WorldModelsConfig  # noqa: E402
-from agents.world_models.evaluation import GameEvaluator  # noqa: E402
-from agents.world_models.workers import LocalPool, WorkerSetup, make_pool  # noqa: E402
 from benchmarks.common import machine  # noqa: E402
+from pygameplayer.agents.base import read_checkpoint  # noqa: E402
+from pygameplayer.agents.runner import RunOptions, train  # noqa: E402
+from pygameplayer.agents.world_models import WorldModelsAgent, cmaes  # noqa: E402
+from pygameplayer.agents.world_models.config import GAME_DEFAULTS, STAGES, WorldModelsConfig  # noqa: E402
+from pygameplayer.agents.world_models.evaluation import GameEvaluator  # noqa: E402
+from pygameplayer.agents.world_models.workers import LocalPool, WorkerSetup, make_pool  # noqa: E402
 from pygameplayer.registry import get_spec  # noqa: E402
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ import gymnasium as gym  # noqa: E402
 import numpy as np  # noqa: E402
 
 import pygameplayer  # noqa: E402
-from pygameplayer.policies import halfpong  # noqa: E402
+from pygameplayer.catalog.policies import halfpong  # noqa: E402
 
 PADDLE_Y = 4  # index of the paddle's y in half-pong's state vector
 

@@ -13,7 +13,7 @@ import numpy as np
 import pygame
 
 import pygameplayer
-from agents.scripted import load_policy
+from pygameplayer.agents.scripted import load_policy
 
 OUT = Path(__file__).resolve().parent / "images"
 STEPS = {"pong": 240, "minipong": 90, "halfpong": 70, "tetris": 400, "pixelcopter": 60}

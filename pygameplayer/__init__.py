@@ -56,7 +56,6 @@ __all__ = [
     "register_game",
 ]
 
-from pygameplayer import bundled  # noqa: E402,F401 - registers the bundled games
 from pygameplayer.registry import load_plugins  # noqa: E402
 
-load_plugins()  # games of installed packages (the "pygameplayer.games" entry-point group)
+load_plugins()  # the "pygameplayer.games" entry-point group: the bundled games, then packages'

@@ -127,6 +127,8 @@ class Entry:
         if self.path is not None:
             return (self.path_entry,)  # type: ignore[return-value]
         top = str(self.module).split(".")[0]
+        if top == _HARNESS:  # a game shipped inside pygameplayer: its own package, not ours
+            return _own_package(str(self.module))
         try:
             spec = importlib.util.find_spec(top)
         except (ImportError, ValueError):
@@ -283,3 +285,27 @@ def _resolve_function(module: types.ModuleType, path: str, text: str) -> Callabl
             "after ':' must name the function that runs the game"
         )
     return target
+
+
+_HARNESS = __name__.split(".")[0]
+
+
+def _own_package(module: str) -> tuple[Path, ...]:
+    """The folders of the package that holds ``module``, never the harness's own folder.
+
+    ``pygameplayer.games`` is installed from a folder of its own (``games/`` in a checkout), so
+    the game's modules are those under it, while the rest of ``pygameplayer`` stays the harness's.
+    """
+    parent = module.rpartition(".")[0]
+    try:
+        spec = importlib.util.find_spec(parent) if parent != _HARNESS else None
+    except (ImportError, ValueError):
+        return ()
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    harness = Path(__file__).resolve().parent
+    return tuple(
+        path
+        for path in (Path(p).resolve() for p in spec.submodule_search_locations)
+        if path != harness
+    )

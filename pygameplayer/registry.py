@@ -1,10 +1,11 @@
 """The registry of games: ``register_game`` adds one (and its Gymnasium id), ``make`` builds it.
 
 Games come from three places, and the registry remembers which for each (``python -m pygameplayer
-list`` shows it): code that calls :func:`register_game` (the bundled games, a script, a module
-named by ``--import``); installed packages, through the ``pygameplayer.games`` entry-point group
-(``name = "package.module:SPEC"``, a :class:`GameSpec`), loaded when pygameplayer is imported; and
-a ``"module:game"`` name, which imports the module first (as Gymnasium's ``"module:EnvId"``).
+list`` shows it): installed packages, through the ``pygameplayer.games`` entry-point group
+(``name = "package.module:SPEC"``, a :class:`GameSpec`), loaded when pygameplayer is imported,
+pygameplayer's own bundled games first; code that calls :func:`register_game` (a script, a
+module named by ``--import``); and a ``"module:game"`` name, which imports the module first (as
+Gymnasium's ``"module:EnvId"``).
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ import importlib
 import sys
 import traceback
 import warnings
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any
 
 import gymnasium as gym
 
+from pygameplayer import plugins
 from pygameplayer.errors import PygamePlayerError, UnknownGame, did_you_mean
 from pygameplayer.spec import GameSpec
-
-#: Installed packages list their games in this entry-point group.
-ENTRY_POINT_GROUP = "pygameplayer.games"
 
 _GAMES: dict[str, GameSpec] = {}
 _SOURCES: dict[str, str] = {}  #: lookup key -> where the game was registered
@@ -143,9 +142,15 @@ def load_plugins() -> None:
     """Register the games installed packages list in the ``pygameplayer.games`` group.
 
     A game that cannot be loaded is a warning here, and an error naming the cause when asked for.
-    A package may not replace a game already registered under the same name.
+    A package may not replace a game already registered under the same name. Without
+    pygameplayer's own entries (an install missing or older than this code) the bundled games are
+    missing too, which is a warning that says how to install.
     """
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+    try:
+        plugins.check_installed(plugins.GAMES)
+    except plugins.NotInstalled as exc:
+        warnings.warn(str(exc), RuntimeWarning, stacklevel=2)
+    for entry_point in plugins.in_group(plugins.GAMES):
         problem = _load_plugin(entry_point)
         if problem:
             _BROKEN.setdefault(_key(entry_point.name), problem)
@@ -154,8 +159,7 @@ def load_plugins() -> None:
 
 def _load_plugin(entry_point: EntryPoint) -> str:
     """Register one package's game; return what went wrong, if anything."""
-    package = entry_point.dist.name if entry_point.dist else "an unknown package"
-    what = f"game {entry_point.name!r} of package {package} ({entry_point.value})"
+    what = f"game {entry_point.name!r} from {plugins.source(entry_point)}"
     try:
         spec = entry_point.load()
     except Exception as exc:
@@ -170,7 +174,7 @@ def _load_plugin(entry_point: EntryPoint) -> str:
             f"{what} is not registered: {spec.name!r} is already taken by a game from "
             f"{_SOURCES[key]}."
         )
-    add_spec(spec, source=f"package {package} ({entry_point.value})")
+    add_spec(spec, source=plugins.source(entry_point))
     return ""
 
 

@@ -15,10 +15,10 @@ import torch
 from picturecheck import data_under_legends, drawn_texts, overlapping_texts
 from PIL import Image
 
-from agents.plots import learning_curve, learning_curve_figure
-from agents.world_models.mdnrnn import MDNRNN
-from agents.world_models.vae import ConvVAE
-from agents.world_models.visuals import (
+from pygameplayer.agents.plots import learning_curve, learning_curve_figure
+from pygameplayer.agents.world_models.mdnrnn import MDNRNN
+from pygameplayer.agents.world_models.vae import ConvVAE
+from pygameplayer.agents.world_models.visuals import (
     DREAM_PANELS,
     LABEL_HEIGHT,
     SCALE,

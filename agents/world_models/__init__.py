@@ -8,7 +8,7 @@ pickled), :mod:`.pipeline` (the five stages), :mod:`.visuals` (pictures) and :mo
 Ray is imported only when ``ray_address`` is set.
 """
 
-from agents.world_models.agent import WorldModelsAgent
-from agents.world_models.config import WorldModelsConfig
+from pygameplayer.agents.world_models.agent import WorldModelsAgent
+from pygameplayer.agents.world_models.config import WorldModelsConfig
 
 __all__ = ["WorldModelsAgent", "WorldModelsConfig"]

@@ -1,6 +1,6 @@
 """The World Models agent behind the common interface (``--agent world_models``).
 
-Training runs :class:`~agents.world_models.pipeline.Pipeline` in the run folder; the vector env
+Training runs :class:`~pygameplayer.agents.world_models.pipeline.Pipeline` in the run folder; the vector env
 the runner passes is not played (workers play their own games), only its spaces are used.
 
 Acting needs memory: C reads M's h, which sums up the episode so far. The agent keeps one h per
@@ -21,10 +21,10 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from agents.base import Agent, Callback
-from agents.world_models.config import FRAME_SIZE, GAME_DEFAULTS, WorldModelsConfig
-from agents.world_models.pipeline import Pipeline, Progress
-from agents.world_models.policy import Models, WorldModelPolicy
+from pygameplayer.agents.base import Agent, Callback
+from pygameplayer.agents.world_models.config import FRAME_SIZE, GAME_DEFAULTS, WorldModelsConfig
+from pygameplayer.agents.world_models.pipeline import Pipeline, Progress
+from pygameplayer.agents.world_models.policy import Models, WorldModelPolicy
 
 
 class WorldModelsAgent(Agent):

@@ -1,7 +1,7 @@
 """CMA-ES from the ``cma`` package, set up to be reproducible and resumable.
 
 :func:`run_generation` is one generation: ask for candidates, score them (and the current mean)
-with any :class:`~agents.world_models.evaluation.CandidateEvaluator`, tell the fitnesses. The
+with any :class:`~pygameplayer.agents.world_models.evaluation.CandidateEvaluator`, tell the fitnesses. The
 strategy draws its samples from its own ``numpy.random.RandomState`` (the ``randn``
 option), not from numpy's global generator, so pickling the strategy pickles its random state
 too: a run resumed from the pickle asks for exactly the candidates the uninterrupted run would.
@@ -18,8 +18,8 @@ from pathlib import Path
 import cma
 import numpy as np
 
-from agents.atomic import write_atomically
-from agents.world_models.evaluation import CandidateEvaluator, EpisodeHook
+from pygameplayer.agents.atomic import write_atomically
+from pygameplayer.agents.world_models.evaluation import CandidateEvaluator, EpisodeHook
 
 
 def new_strategy(

@@ -69,7 +69,7 @@ class WorldModelsConfig:
     """Adam step size for V."""
     vae_loss: Literal["bce", "mse"] = "bce"
     """Reconstruction loss: per-pixel binary cross-entropy, or the paper's squared error (which
-    lets V drop small sprites; see :func:`~agents.world_models.vae.vae_loss`)."""
+    lets V drop small sprites; see :func:`~pygameplayer.agents.world_models.vae.vae_loss`)."""
     kl_tolerance: float = 0.5
     """Free bits: KL below ``kl_tolerance * latent_size`` nats per frame is not penalised."""
 

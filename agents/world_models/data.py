@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.atomic import write_atomically
+from pygameplayer.agents.atomic import write_atomically
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:

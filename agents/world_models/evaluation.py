@@ -6,7 +6,7 @@ generation compares candidates on the same games (common random numbers), and a 
 fitness is its mean return.
 
 * :class:`GameEvaluator` sends one episode per request to a worker pool (local processes or
-  Ray actors, see :mod:`agents.world_models.workers`).
+  Ray actors, see :mod:`pygameplayer.agents.world_models.workers`).
 * :class:`DreamEvaluator` plays every candidate at once inside M: a batched simulation in this
   process, with M sampling the next z at a temperature and its predicted episode end ending a
   dream episode.
@@ -21,9 +21,9 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from agents.world_models.controller import LinearController
-from agents.world_models.mdnrnn import MDNRNN, sample_next_z
-from agents.world_models.workers import Pool
+from pygameplayer.agents.world_models.controller import LinearController
+from pygameplayer.agents.world_models.mdnrnn import MDNRNN, sample_next_z
+from pygameplayer.agents.world_models.workers import Pool
 
 #: Called after each finished game episode with ``(return, steps)``; False stops evaluating.
 EpisodeHook = Callable[[float, int], bool]
@@ -85,7 +85,7 @@ class DreamEvaluator:
         mdnrnn: the trained M.
         controller: C's shape.
         start_z: codes of recorded first frames ``(N, Z)``.
-        temperature: see :func:`~agents.world_models.mdnrnn.sample_next_z`.
+        temperature: see :func:`~pygameplayer.agents.world_models.mdnrnn.sample_next_z`.
         max_steps: dream episodes are cut after this many steps.
         device: where M runs.
     """

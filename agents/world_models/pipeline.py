@@ -29,29 +29,29 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from agents.base import Callback
-from agents.world_models import cmaes
-from agents.world_models.config import STAGES
-from agents.world_models.data import (
+from pygameplayer.agents.base import Callback
+from pygameplayer.agents.world_models import cmaes
+from pygameplayer.agents.world_models.config import STAGES
+from pygameplayer.agents.world_models.data import (
     Episodes,
     chunk_path,
     load_npz,
     save_npz,
     sequence_windows,
 )
-from agents.world_models.evaluation import (
+from pygameplayer.agents.world_models.evaluation import (
     CandidateEvaluator,
     DreamEvaluator,
     GameEvaluator,
 )
-from agents.world_models.mdnrnn import mdn_nll
-from agents.world_models.vae import frames_to_tensor, vae_loss
-from agents.world_models.visuals import dream_gif, fitness_curve, reconstruction_grid
-from agents.world_models.workers import Pool, WorkerSetup, make_pool
+from pygameplayer.agents.world_models.mdnrnn import mdn_nll
+from pygameplayer.agents.world_models.vae import frames_to_tensor, vae_loss
+from pygameplayer.agents.world_models.visuals import dream_gif, fitness_curve, reconstruction_grid
+from pygameplayer.agents.world_models.workers import Pool, WorkerSetup, make_pool
 from pygameplayer.registry import get_spec
 
 if TYPE_CHECKING:
-    from agents.world_models.agent import WorldModelsAgent
+    from pygameplayer.agents.world_models.agent import WorldModelsAgent
 
 LOG_EVERY = 10  # gradient steps between logged losses (their mean)
 MAX_GRAD_NORM = 10.0  # clipping, against the odd huge MDN gradient of a near-zero sigma

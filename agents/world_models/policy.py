@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from agents.world_models.config import WorldModelsConfig
-from agents.world_models.controller import LinearController
-from agents.world_models.mdnrnn import MDNRNN, State
-from agents.world_models.vae import ConvVAE, frames_to_tensor
+from pygameplayer.agents.world_models.config import WorldModelsConfig
+from pygameplayer.agents.world_models.controller import LinearController
+from pygameplayer.agents.world_models.mdnrnn import MDNRNN, State
+from pygameplayer.agents.world_models.vae import ConvVAE, frames_to_tensor
 
 
 @dataclass

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from agents.world_models.config import FRAME_SIZE
+from pygameplayer.agents.world_models.config import FRAME_SIZE
 
 
 def frames_to_tensor(frames: np.ndarray, device: str | torch.device = "cpu") -> torch.Tensor:

@@ -16,8 +16,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
-from agents.world_models.mdnrnn import MDNRNN, sample_next_z
-from agents.world_models.vae import ConvVAE, frames_to_tensor
+from pygameplayer.agents.world_models.mdnrnn import MDNRNN, sample_next_z
+from pygameplayer.agents.world_models.vae import ConvVAE, frames_to_tensor
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

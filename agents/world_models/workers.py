@@ -69,8 +69,8 @@ class RolloutWorker:
         self.num_actions = int(self.env.action_space.n)
         self.models = None
         if setup.config is not None and setup.weights is not None:
-            from agents.world_models.config import WorldModelsConfig
-            from agents.world_models.policy import Models
+            from pygameplayer.agents.world_models.config import WorldModelsConfig
+            from pygameplayer.agents.world_models.policy import Models
 
             self.models = Models.build(WorldModelsConfig(**setup.config), self.num_actions)
             self.models.load_weights(setup.weights)
@@ -126,7 +126,7 @@ class RolloutWorker:
         Returns its frames (if kept), actions, rewards, and whether the game ended it
         (``terminated``; False when the step limit cut it).
         """
-        from agents.world_models.policy import WorldModelPolicy
+        from pygameplayer.agents.world_models.policy import WorldModelPolicy
 
         if self.models is None:
             raise RuntimeError("this worker was made for random play and has no models")

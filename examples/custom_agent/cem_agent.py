@@ -11,7 +11,7 @@ import dataclasses
 import gymnasium as gym
 import numpy as np
 
-from agents.base import Agent, Callback
+from pygameplayer.agents.base import Agent, Callback
 
 
 @dataclasses.dataclass

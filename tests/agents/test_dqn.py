@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from agents.base import Callback
-from agents.dqn import DQNAgent, DQNConfig
-from agents.random_agent import RandomAgent
-from agents.runlog import run_episodes
-from agents.runner import make_envs
+from pygameplayer.agents.base import Callback
+from pygameplayer.agents.dqn import DQNAgent, DQNConfig
+from pygameplayer.agents.random_agent import RandomAgent
+from pygameplayer.agents.runlog import run_episodes
+from pygameplayer.agents.runner import make_envs
 
 FAST = DQNConfig(
     obs_type="state",
@@ -107,7 +107,7 @@ def test_resume_continues_where_it_stopped(catch_state, tmp_path):
 def test_load_refuses_other_agents_games_and_garbage(catch_state, tmp_path):
     import gymnasium as gym
 
-    from agents.base import CheckpointError
+    from pygameplayer.agents.base import CheckpointError
 
     agent = RandomAgent(gym.spaces.Box(0, 1, (3,)), gym.spaces.Discrete(3))
     agent.save(tmp_path / "random.pt", {"game": "catch-agents"})
@@ -195,8 +195,8 @@ def test_pongs_defaults_survive_a_json_round_trip_and_build_a_working_agent():
 
     import gymnasium as gym
 
-    from agents.config import resolve
-    from agents.dqn import GAME_DEFAULTS
+    from pygameplayer.agents.config import resolve
+    from pygameplayer.agents.dqn import GAME_DEFAULTS
 
     config = resolve(DQNConfig, GAME_DEFAULTS["pong"])
     assert config.frame_size == (64, 48)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.base import read_checkpoint
+from pygameplayer.agents.base import read_checkpoint
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 MAX_EPISODE_STEPS = 60

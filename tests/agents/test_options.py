@@ -4,12 +4,14 @@ import dataclasses
 
 import pytest
 
-from agents import BUILTIN, agent_class
-from agents.config import ConfigError, describe_options, parse_overrides
+from pygameplayer.agents.config import ConfigError, describe_options, parse_overrides
 from pygameplayer.cli import main
+from pygameplayer.plugins import agent_class
+
+BUILT_IN = ["dqn", "ppo_rnd", "random", "scripted", "world_models"]
 
 
-@pytest.mark.parametrize("name", sorted(BUILTIN))
+@pytest.mark.parametrize("name", BUILT_IN)
 def test_options_lists_every_field_with_its_default_and_doc(name, capsys):
     assert main(["options", name]) == 0
     out = capsys.readouterr().out

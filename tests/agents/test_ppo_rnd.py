@@ -8,11 +8,11 @@ import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from agents.base import Callback
-from agents.ppo_rnd import RND, PPORNDAgent, PPORNDConfig, gae, live_samples
-from agents.random_agent import RandomAgent
-from agents.runlog import run_episodes
-from agents.runner import make_envs
+from pygameplayer.agents.base import Callback
+from pygameplayer.agents.ppo_rnd import RND, PPORNDAgent, PPORNDConfig, gae, live_samples
+from pygameplayer.agents.random_agent import RandomAgent
+from pygameplayer.agents.runlog import run_episodes
+from pygameplayer.agents.runner import make_envs
 from pygameplayer.cli import main
 
 FAST = PPORNDConfig(
@@ -221,7 +221,7 @@ def test_cli_trains_with_two_envs_logs_and_resumes(catch_state, tmp_path):
     expected = {"rnd", "policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac"}
     assert {f"losses/{t}" for t in expected} | {"charts/intrinsic_reward"} <= tags
     assert {"charts/episodic_return", "eval/mean_return"} <= tags
-    from agents.base import read_checkpoint
+    from pygameplayer.agents.base import read_checkpoint
 
     assert read_checkpoint(run_dir / "checkpoints" / "latest.pt")["num_steps"] == 300
     assert (

@@ -4,7 +4,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from agents.replay import FrameReplayBuffer, SumTree
+from pygameplayer.agents.replay import FrameReplayBuffer, SumTree
 
 
 class Counter(gym.Env):

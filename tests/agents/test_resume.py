@@ -7,7 +7,7 @@ import os
 import numpy as np
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from agents.base import read_checkpoint
+from pygameplayer.agents.base import read_checkpoint
 from pygameplayer.cli import main
 
 PIXELS = [

@@ -63,7 +63,7 @@ def test_contradicting_options_are_refused(catch_state, tmp_path, capsys, args, 
 
 
 def test_a_resume_keeps_what_was_not_given_again():
-    from agents.run_options import RunOptions, settle
+    from pygameplayer.agents.run_options import RunOptions, settle
 
     saved = {
         "seed": 7,
@@ -84,7 +84,7 @@ def test_a_resume_keeps_what_was_not_given_again():
 
 
 def test_episodes_budget_keeps_a_learning_agents_step_schedule():
-    from agents.run_options import RunOptions, settle
+    from pygameplayer.agents.run_options import RunOptions, settle
 
     class Config:
         total_steps = 5_000

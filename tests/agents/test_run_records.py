@@ -7,9 +7,9 @@ import shlex
 import pytest
 
 import pygameplayer
-from agents.base import read_checkpoint
-from agents.random_agent import RandomAgent
-from agents.runlog import RunLog
+from pygameplayer.agents.base import read_checkpoint
+from pygameplayer.agents.random_agent import RandomAgent
+from pygameplayer.agents.runlog import RunLog
 from pygameplayer.cli import main
 
 PIXELS = ["--set", "frame_size=none", "--set", "learning_starts=50", "--set", "hidden=32"]
@@ -30,7 +30,7 @@ def rows(path):
 
 
 def test_every_log_is_on_disk_once_a_checkpoint_is_written(catch_state, tmp_path):
-    from agents.checkpointer import Checkpointer
+    from pygameplayer.agents.checkpointer import Checkpointer
 
     envs = pygameplayer.make_vec("catch-agents", 1)
     agent = RandomAgent(envs.single_observation_space, envs.single_action_space)
@@ -72,7 +72,7 @@ def test_permissions_and_records_of_a_run_folder(catch_state, tmp_path, capsys):
 
 
 def test_eval_csv_exists_from_the_start(catch_state, tmp_path):
-    from agents.runlog import Evaluator
+    from pygameplayer.agents.runlog import Evaluator
 
     envs = pygameplayer.make_vec("catch-agents", 1)
     agent = RandomAgent(envs.single_observation_space, envs.single_action_space)

@@ -110,7 +110,7 @@ def test_resume_continues_the_step_count_and_the_logs(catch_state, tmp_path):
         )
         == 0
     )
-    from agents.base import read_checkpoint
+    from pygameplayer.agents.base import read_checkpoint
 
     assert read_checkpoint(run_dir / "checkpoints" / "latest.pt")["num_steps"] == 400
     assert (run_dir / "episodes.csv").read_text().count("\n") > rows_before
@@ -233,7 +233,7 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(tmp_path):
         proc.kill()
     assert proc.returncode == 0, err
     assert "interrupted at step" in out
-    from agents.base import read_checkpoint
+    from pygameplayer.agents.base import read_checkpoint
 
     assert read_checkpoint(only_run(tmp_path) / "checkpoints" / "latest.pt")["num_steps"] > 0
 
@@ -245,8 +245,8 @@ def test_scripted_agent_plays_the_games_own_policy(tmp_path, capsys):
     config = json.loads((only_run(tmp_path) / "config.json").read_text())
     assert config["config"]["game"] == "halfpong"
     assert config["env_options"] == {"obs_type": "state"}
-    from agents.runner import make_envs
-    from agents.scripted import ScriptedAgent, ScriptedConfig
+    from pygameplayer.agents.runner import make_envs
+    from pygameplayer.agents.scripted import ScriptedAgent, ScriptedConfig
 
     spec = pygameplayer.get_spec("halfpong")
     envs = make_envs(spec, ScriptedAgent, ScriptedConfig(game="halfpong"), 1)

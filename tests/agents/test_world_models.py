@@ -13,16 +13,16 @@ import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 import pygameplayer
-from agents.base import Callback, CallbackList
-from agents.checkpointer import Checkpointer
-from agents.world_models import WorldModelsAgent, WorldModelsConfig, cmaes
-from agents.world_models.controller import LinearController
-from agents.world_models.data import Episodes
-from agents.world_models.evaluation import DreamEvaluator, GameEvaluator, Scores
-from agents.world_models.mdnrnn import MDNRNN, MDNOutput, mdn_nll, sample_next_z
-from agents.world_models.policy import Models
-from agents.world_models.vae import ConvVAE, frames_to_tensor, vae_loss
-from agents.world_models.workers import LocalPool, RayPool, WorkerError, WorkerSetup
+from pygameplayer.agents.base import Callback, CallbackList
+from pygameplayer.agents.checkpointer import Checkpointer
+from pygameplayer.agents.world_models import WorldModelsAgent, WorldModelsConfig, cmaes
+from pygameplayer.agents.world_models.controller import LinearController
+from pygameplayer.agents.world_models.data import Episodes
+from pygameplayer.agents.world_models.evaluation import DreamEvaluator, GameEvaluator, Scores
+from pygameplayer.agents.world_models.mdnrnn import MDNRNN, MDNOutput, mdn_nll, sample_next_z
+from pygameplayer.agents.world_models.policy import Models
+from pygameplayer.agents.world_models.vae import ConvVAE, frames_to_tensor, vae_loss
+from pygameplayer.agents.world_models.workers import LocalPool, RayPool, WorkerError, WorkerSetup
 from pygameplayer.cli import main
 from pygameplayer.spec import GameSpec
 
@@ -316,7 +316,7 @@ def test_a_failing_worker_is_reported_and_the_pool_closes():
 
 
 def test_the_agent_imports_without_ray():
-    code = "import sys, agents; agents.agent_class('world_models'); assert 'ray' not in sys.modules"
+    code = "import sys; from pygameplayer.plugins import agent_class; agent_class('world_models'); assert 'ray' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -56,7 +56,7 @@ def test_an_installed_package_adds_its_game_through_the_entry_point_group(tmp_pa
     assert listing.returncode == 0, listing.stderr
     assert "tiny-catch" in listing.stdout
     assert "from: package tiny-catch-game (catch_plugin:SPEC)" in listing.stdout
-    assert "from: pygameplayer.bundled" in listing.stdout  # and the bundled games still there
+    assert "from: bundled with pygameplayer (pygameplayer.catalog.specs:PONG)" in listing.stdout
     trained = run(
         ["-m", "pygameplayer", "run", "tiny-catch", "--episodes", "1", "--no-progress"],
         tmp_path,
@@ -76,10 +76,10 @@ def test_a_broken_package_is_a_warning_and_a_clear_error_only_when_its_game_is_a
     env = {**HEADLESS, "PYTHONPATH": os.pathsep.join([str(site), str(SUPPORT)])}
     listing = run(["-m", "pygameplayer", "list"], tmp_path, env)
     assert listing.returncode == 0 and "pong" in listing.stdout
-    assert "game 'odd' of package odd-games (catch_plugin:NOT_A_SPEC) is a int" in listing.stderr
+    assert "game 'odd' from package odd-games (catch_plugin:NOT_A_SPEC) is a int" in listing.stderr
     asked = run(["-m", "pygameplayer", "run", "odd", "--no-progress"], tmp_path, env)
     assert asked.returncode == 2 and "Traceback" not in asked.stderr
-    assert "error: game 'odd' of package odd-games" in asked.stderr
+    assert "error: game 'odd' from package odd-games" in asked.stderr
 
 
 def test_load_plugins_refuses_a_game_named_unlike_its_entry_point_or_taking_a_known_name(
@@ -93,9 +93,10 @@ def test_load_plugins_refuses_a_game_named_unlike_its_entry_point_or_taking_a_kn
     with pytest.warns(RuntimeWarning) as caught:
         load_plugins()
     messages = " ".join(str(w.message) for w in caught)
-    assert "'pong' is already taken by a game from pygameplayer.bundled" in messages
+    assert "'pong' is already taken by a game from bundled with pygameplayer" in messages
     assert "named 'tiny-catch': the entry point's name must be the game's name" in messages
-    assert source_of(pygameplayer.get_spec("pong")) == "pygameplayer.bundled"
+    bundled = "bundled with pygameplayer (pygameplayer.catalog.specs:PONG)"
+    assert source_of(pygameplayer.get_spec("pong")) == bundled
     with pytest.raises(UnknownGame, match="misnamed"):
         pygameplayer.get_spec("misnamed")
 

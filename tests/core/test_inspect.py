@@ -66,15 +66,18 @@ def test_rock_dodge_candidates_and_actions():
 
 
 def test_keys_the_game_treats_alike_give_one_action():
-    inspection = inspect_game("games.pixelcopter:main", steps=50)
+    inspection = inspect_game("pygameplayer.games.pixelcopter:main", steps=50)
     assert inspection.observations.actions.names == ("noop", "up")
     assert {"K_UP", "K_SPACE", "K_w"} in inspection.observations.facts.key_groups
 
 
 def test_a_game_waiting_on_a_title_screen_gets_intro_actions():
-    inspection = inspect_game("games.tetris:main", steps=300)
+    inspection = inspect_game("pygameplayer.games.tetris:main", steps=300)
     assert inspection.findings.intro and inspection.findings.intro[-1] == "noop"
-    assert inspection.findings.end[0].hook == 'hooks.when_called("games.tetris:show_game_over")'
+    assert (
+        inspection.findings.end[0].hook
+        == 'hooks.when_called("pygameplayer.games.tetris:show_game_over")'
+    )
 
 
 def test_cli_prints_a_report_with_a_register_call(capsys):

@@ -99,7 +99,7 @@ def test_evaluation_and_rollout_workers_end_with_their_parent(tmp_path):
         """
         import threading, time
         import pygameplayer
-        from agents.world_models.workers import LocalPool, WorkerSetup
+        from pygameplayer.agents.world_models.workers import LocalPool, WorkerSetup
         from pygameplayer.vector import make_game_vector_env
 
         spec = pygameplayer.get_spec("minipong")

@@ -33,7 +33,7 @@ def test_every_game_is_registered_under_its_ids():
     for name, env_id in ENV_IDS.items():
         spec = pygameplayer.get_spec(name)
         assert spec.env_id == env_id
-        assert spec.entry == f"games.{name}:main"
+        assert spec.entry == f"pygameplayer.games.{name}:main"
         assert pygameplayer.get_spec(env_id) is spec
         assert "noop" in spec.action_table.names
         assert spec.action_table[spec.action_table.index("noop")].keys == frozenset()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import pygameplayer
-from pygameplayer import policies
+from pygameplayer.catalog import policies
 
 NOOP = 0
 
@@ -63,7 +63,7 @@ def test_scripted_policy_beats_random(make_game, name):
 
 @pytest.mark.parametrize("name", ["pong", "minipong", "halfpong"])
 def test_policy_geometry_matches_the_game(name):
-    game = importlib.import_module(f"games.{name}")
+    game = importlib.import_module(f"pygameplayer.games.{name}")
     court = {"pong": policies._PONG, "minipong": policies._MINIPONG}.get(name, policies._HALFPONG)
     assert court.front == game.PADDLE_MARGIN + game.PADDLE_WIDTH + game.BALL_SIZE / 2
     assert court.height == game.HEIGHT and court.ball_half == game.BALL_SIZE / 2

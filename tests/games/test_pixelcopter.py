@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import pygameplayer
-from pygameplayer import policies
+from pygameplayer.catalog import policies
 
 NOOP, UP = 0, 1
 
@@ -100,7 +100,9 @@ def test_scripted_pilot_beats_random(make_player):
 def test_as_a_person_plays_it_each_round_waits_for_a_key_and_a_crash_starts_the_next(make_game):
     """The game itself, without the spec's intro and end hooks: round after round."""
     spec = pygameplayer.register_game(
-        "copter-as-played", entry="games.pixelcopter:main", actions={"noop": [], "up": ["K_UP"]}
+        "copter-as-played",
+        entry="pygameplayer.games.pixelcopter:main",
+        actions={"noop": [], "up": ["K_UP"]},
     )
     env = make_game(spec.name, obs_type="rgb")
     env.reset(seed=0)

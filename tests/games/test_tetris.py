@@ -5,7 +5,7 @@ import importlib
 import numpy as np
 
 import pygameplayer
-from pygameplayer import policies
+from pygameplayer.catalog import policies
 
 NOOP, LEFT, RIGHT, ROTATE, SOFT_DROP, HARD_DROP = range(6)
 
@@ -84,13 +84,13 @@ def test_holding_a_key_repeats_it_on_game_time(make_player):
 
 
 def test_policy_knows_the_games_pieces():
-    game = importlib.import_module("games.tetris")
+    game = importlib.import_module("pygameplayer.games.tetris")
     assert policies._ROTATIONS == game.ROTATIONS
     assert (policies._COLUMNS, policies._ROWS) == (game.COLUMNS, game.ROWS)
 
 
 def test_remove_complete_lines_returns_the_count_and_drops_the_rest():
-    game = importlib.import_module("games.tetris")
+    game = importlib.import_module("pygameplayer.games.tetris")
     board = [[0] * game.COLUMNS for _ in range(game.ROWS)]
     board[19] = [1] * game.COLUMNS
     board[18] = [1] * (game.COLUMNS - 1) + [0]

@@ -1,17 +1,20 @@
-"""The games that ship with pygameplayer (``games/``), registered as Gymnasium environments.
+"""The specs of the games that ship with pygameplayer (``pygameplayer.games``).
 
 The games are plain PyGame programs that know nothing about us; everything here reads them from
 outside: which keys the agent may hold, which variables or functions give rewards, and which
-numbers make up the state vector. Importing :mod:`pygameplayer` registers them.
+numbers make up the state vector. Each spec is registered the way a third party's game is,
+through the ``pygameplayer.games`` entry-point group (``pyproject.toml``), when
+:mod:`pygameplayer` is imported.
 """
 
 from __future__ import annotations
 
 import types
 
-from pygameplayer import hooks, policies
+from pygameplayer import hooks
+from pygameplayer.catalog import policies
 from pygameplayer.hooks import computed_state
-from pygameplayer.registry import register_game
+from pygameplayer.spec import GameSpec
 
 _PADDLE_KEYS = {"noop": [], "up": ["K_UP"], "down": ["K_DOWN"]}
 
@@ -21,13 +24,13 @@ def _pong_state(module: str, left: str, right: str | None) -> hooks.variables:
     return hooks.variables(*(f"{module}:ball.{v}" for v in ("x", "y", "vx", "vy")), *paddles)
 
 
-register_game(
-    "pong",
-    entry="games.pong:main",
+PONG = GameSpec(
+    name="pong",
+    entry="pygameplayer.games.pong:main",
     actions=_PADDLE_KEYS,
-    reward=hooks.variable_delta("games.pong:player_score")
-    - hooks.variable_delta("games.pong:cpu_score"),
-    state=_pong_state("games.pong", "player", "cpu"),
+    reward=hooks.variable_delta("pygameplayer.games.pong:player_score")
+    - hooks.variable_delta("pygameplayer.games.pong:cpu_score"),
+    state=_pong_state("pygameplayer.games.pong", "player", "cpu"),
     state_bounds=(-1000.0, 1000.0),
     fps=60,
     screen_size=(640, 480),
@@ -37,13 +40,13 @@ register_game(
     policy=policies.pong,
 )
 
-register_game(
-    "minipong",
-    entry="games.minipong:main",
+MINIPONG = GameSpec(
+    name="minipong",
+    entry="pygameplayer.games.minipong:main",
     actions=_PADDLE_KEYS,
-    reward=hooks.variable_delta("games.minipong:player_score")
-    - hooks.variable_delta("games.minipong:cpu_score"),
-    state=_pong_state("games.minipong", "player", "cpu"),
+    reward=hooks.variable_delta("pygameplayer.games.minipong:player_score")
+    - hooks.variable_delta("pygameplayer.games.minipong:cpu_score"),
+    state=_pong_state("pygameplayer.games.minipong", "player", "cpu"),
     state_bounds=(-200.0, 200.0),
     fps=30,
     screen_size=(40, 40),
@@ -53,13 +56,13 @@ register_game(
     policy=policies.minipong,
 )
 
-register_game(
-    "halfpong",
-    entry="games.halfpong:main",
+HALFPONG = GameSpec(
+    name="halfpong",
+    entry="pygameplayer.games.halfpong:main",
     actions=_PADDLE_KEYS,
-    reward=hooks.variable_delta("games.halfpong:hits")
-    - hooks.variable_delta("games.halfpong:misses"),
-    state=_pong_state("games.halfpong", "paddle", None),
+    reward=hooks.variable_delta("pygameplayer.games.halfpong:hits")
+    - hooks.variable_delta("pygameplayer.games.halfpong:misses"),
+    state=_pong_state("pygameplayer.games.halfpong", "paddle", None),
     state_bounds=(-200.0, 200.0),
     fps=30,
     screen_size=(40, 40),
@@ -101,15 +104,15 @@ def _crashed(lives: int) -> bool:
 # PLE's rewards: +1 per block passed and per cave segment gone off screen (the game's score),
 # and its "loss" reward of -5 when the one life is lost. An episode is one round, as in PLE: the
 # key press that starts the round is part of reset, and the crash ends the episode.
-register_game(
-    "pixelcopter",
-    entry="games.pixelcopter:main",
+PIXELCOPTER = GameSpec(
+    name="pixelcopter",
+    entry="pygameplayer.games.pixelcopter:main",
     actions={"noop": [], "up": ["K_UP"]},
-    reward=hooks.variable_delta("games.pixelcopter:score")
-    + hooks.variable_delta("games.pixelcopter:lives", scale=5.0),
-    terminate=hooks.when("games.pixelcopter:lives", _crashed),
+    reward=hooks.variable_delta("pygameplayer.games.pixelcopter:score")
+    + hooks.variable_delta("pygameplayer.games.pixelcopter:lives", scale=5.0),
+    terminate=hooks.when("pygameplayer.games.pixelcopter:lives", _crashed),
     intro=("up",),
-    state=computed_state("games.pixelcopter", _copter_state, 7),
+    state=computed_state("pygameplayer.games.pixelcopter", _copter_state, 7),
     state_bounds=(-1000.0, 1000.0),
     fps=30,
     screen_size=(48, 48),
@@ -133,9 +136,9 @@ def _tetris_state(game: types.ModuleType) -> list[float]:
     return [*cells, piece.kind, piece.rotation, piece.x, piece.y, upcoming.kind]
 
 
-register_game(
-    "tetris",
-    entry="games.tetris:main",
+TETRIS = GameSpec(
+    name="tetris",
+    entry="pygameplayer.games.tetris:main",
     actions={
         "noop": [],
         "left": ["K_LEFT"],
@@ -144,9 +147,9 @@ register_game(
         "soft_drop": ["K_DOWN"],
         "hard_drop": ["K_SPACE"],
     },
-    reward=hooks.on_call("games.tetris:remove_complete_lines", reward="return"),
-    terminate=hooks.when_called("games.tetris:show_game_over"),
-    state=computed_state("games.tetris", _tetris_state, 205),
+    reward=hooks.on_call("pygameplayer.games.tetris:remove_complete_lines", reward="return"),
+    terminate=hooks.when_called("pygameplayer.games.tetris:show_game_over"),
+    state=computed_state("pygameplayer.games.tetris", _tetris_state, 205),
     state_bounds=(-2.0, 20.0),
     fps=30,
     screen_size=(256, 320),
