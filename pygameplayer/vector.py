@@ -5,8 +5,11 @@ For games that are slow per step (a 640x480 Pong), one process cannot use a seco
 processes step the others, each group a :class:`~pygameplayer.batch.GameBatch` of ``M`` games.
 Gymnasium's ``AsyncVectorEnv`` pickles a command and a result per env and step, which costs more
 than a small game's frame; here actions, observations, rewards and end flags live in shared
-memory, and a step is one byte to each worker and a short reply (empty unless a game returned
-info). Both sides poll briefly before sleeping when there are cores to spare.
+memory. A step is a semaphore released for each worker and one released back: no system call
+when the other side is already waiting for it, where a pipe's message and reply cost about 20 µs
+(more than a small game's frame). Pipes carry only what has a size: reset's seeds, ``call``'s
+arguments, infos and tracebacks. Both sides poll briefly before sleeping when there are cores
+to spare.
 
 It behaves like Gymnasium's vector envs: ``NEXT_STEP`` autoreset, infos merged the Gymnasium way,
 errors in a worker raised here with the worker's traceback.
@@ -37,8 +40,10 @@ from pygameplayer.batch import GameBatch, InProcessVectorEnv, seeds_for
 from pygameplayer.errors import PygamePlayerError
 from pygameplayer.lifeline import Lifeline
 
-_STEP, _RESET, _CALL, _CLOSE = b"s", b"r", b"c", b"x"
-_OK, _FAILED = b"", b"!"
+_STEP, _RESET, _CALL, _CLOSE = 1, 2, 3, 4
+_FAILED = b"!"
+#: Seconds between a sleeping side's checks that the other is still there.
+_CHECK_EVERY = 0.1
 
 
 class WorkerError(PygamePlayerError, RuntimeError):
@@ -85,6 +90,58 @@ class _Shared:
         self.views()
 
 
+class _Signals:
+    """One worker's wake-ups: ``go`` (parent to worker), ``done`` (back), and two bytes beside.
+
+    The bytes say which command ``go`` means and whether ``done`` left a reply on the pipe; a
+    semaphore's release and acquire order the memory around them on every platform.
+    """
+
+    def __init__(self, ctx: Any) -> None:
+        self.go, self.done = ctx.Semaphore(0), ctx.Semaphore(0)
+        self._bytes = ctx.RawArray("b", 2)
+
+    @property
+    def command(self) -> int:
+        return self._bytes[0]
+
+    @command.setter
+    def command(self, value: int) -> None:
+        self._bytes[0] = value
+
+    @property
+    def replied(self) -> bool:
+        return bool(self._bytes[1])
+
+    @replied.setter
+    def replied(self, value: bool) -> None:
+        self._bytes[1] = int(value)
+
+
+def _acquire_soon(semaphore: Any, spin: float) -> bool:
+    """Take ``semaphore`` if it is released within ``spin`` seconds, polling, without sleeping."""
+    if semaphore.acquire(False):
+        return True
+    deadline = time.perf_counter() + spin
+    while time.perf_counter() < deadline:
+        if semaphore.acquire(False):
+            return True
+    return False
+
+
+def _wait_for_command(signals: _Signals, conn: Any, spin: float) -> int:
+    """In a worker: the next command, or :class:`EOFError` once the parent closed its pipe."""
+    if _acquire_soon(signals.go, spin):
+        return signals.command
+    while True:
+        if signals.go.acquire(timeout=_CHECK_EVERY):
+            return signals.command
+        if conn.poll(0):  # a command's payload on its way, or the parent's end closed
+            if signals.go.acquire(timeout=1.0):
+                return signals.command
+            conn.recv_bytes()  # raises EOFError: nothing is on its way
+
+
 class _Group:
     """A batch of games and the rows they own; answers the commands the parent sends."""
 
@@ -117,24 +174,12 @@ def _make_all(makers: Sequence[Callable[[], gym.Env]]) -> list[gym.Env]:
     return envs
 
 
-def _receive_soon(conn: Any, spin: float) -> bytes:
-    """``conn.recv_bytes()``, but poll for ``spin`` seconds first.
-
-    Waking a process that went to sleep on a pipe costs tens of microseconds on many machines
-    (more than a small game's frame); a message that arrives while we poll costs almost nothing.
-    """
-    if spin > 0 and not conn.poll(0):
-        deadline = time.perf_counter() + spin
-        while time.perf_counter() < deadline and not conn.poll(0):
-            pass
-    return conn.recv_bytes()
-
-
 def _worker(
     rows: slice,
     makers: bytes,
     max_steps: int | None,
     conn: Any,
+    signals: _Signals,
     shared: _Shared,
     spin: float,
     lifeline: Lifeline,
@@ -156,30 +201,37 @@ def _worker(
             shared.batch(_make_all(cloudpickle.loads(makers)), rows, max_steps), rows, shared
         )
         while True:
-            command = _receive_soon(conn, spin)
-            head = command[:1]
-            if head == _CLOSE:
+            command = _wait_for_command(signals, conn, spin)
+            if command == _CLOSE:
                 break
             try:
-                if head == _STEP:
+                if command == _STEP:
                     infos = group.step()
-                elif head == _RESET:
-                    infos = group.reset(**pickle.loads(command[1:]))
+                elif command == _RESET:
+                    infos = group.reset(**pickle.loads(conn.recv_bytes()))
                 else:
-                    infos = group.call(*pickle.loads(command[1:]))
-                reply = pickle.dumps(infos) if infos else _OK
+                    infos = group.call(*pickle.loads(conn.recv_bytes()))
+                reply = pickle.dumps(infos) if infos else b""
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
                 reply = _failure(exc)
-            conn.send_bytes(reply)
-    except KeyboardInterrupt:
-        pass  # the parent decides what Ctrl-C means
+            _answer(signals, conn, reply)
+    except (KeyboardInterrupt, EOFError):
+        pass  # the parent decides what Ctrl-C means; EOF: the parent has gone
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         with contextlib.suppress(BrokenPipeError, OSError):
-            conn.send_bytes(_failure(exc))
+            _answer(signals, conn, _failure(exc))
     finally:
         if group is not None:
             group.batch.close()
         conn.close()
+
+
+def _answer(signals: _Signals, conn: Any, reply: bytes) -> None:
+    """Tell the parent a command is done; a non-empty reply goes through the pipe first."""
+    if reply:
+        conn.send_bytes(reply)
+    signals.replied = bool(reply)
+    signals.done.release()
 
 
 def _failure(exc: BaseException) -> bytes:
@@ -208,9 +260,11 @@ class GameVectorEnv(gym.vector.VectorEnv):
         in_process: step group 0 in this process (the default): while the workers step their
             games this process steps its own instead of waiting, which is the fastest layout.
         spin: seconds to poll for a reply (and, in workers, for the next command) before
-            sleeping on the pipe; replies that come within it skip a costly process wake-up.
-            ``None``: 200 µs when there are no more processes than cores, else 0 (polling
-            processes would then take turns with the ones doing the work).
+            sleeping; one that comes within it skips a process wake-up, which costs tens to
+            hundreds of microseconds. ``None``: 1 ms when there are no more processes than
+            cores (long enough to cover this process's own games and a reset between two
+            steps; 200 µs left pixelcopter's workers asleep at most steps, 30% slower), else 0
+            (polling processes would then take turns with the ones doing the work).
     """
 
     def __init__(
@@ -248,7 +302,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
         self.action_space = batch_space(self.single_action_space, self.num_envs)
         workers = len(groups) - (1 if in_process else 0)
         if spin is None:
-            spin = 2e-4 if workers + 1 <= (os.cpu_count() or 1) else 0.0
+            spin = 1e-3 if workers + 1 <= (os.cpu_count() or 1) else 0.0
         self.copy, self.spin = copy, spin
         ctx = mp.get_context(context)
         self._shared = _Shared(ctx, self.num_envs, self.single_observation_space)
@@ -262,6 +316,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
             else None
         )
         self._conns: dict[int, Any] = {}
+        self._signals: dict[int, _Signals] = {}
         self._procs: dict[int, Any] = {}
         self._broken: str | None = None
         self.closed = False
@@ -271,6 +326,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
             if rows == local_rows:
                 continue
             parent, child = ctx.Pipe()
+            signals = _Signals(ctx)
             inherited = [*self._conns.values(), parent] if forked else []
             makers = cloudpickle.dumps(list(env_fns[rows]))
             proc = ctx.Process(
@@ -280,6 +336,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
                     makers,
                     max_episode_steps,
                     child,
+                    signals,
                     self._shared,
                     spin,
                     lifeline,
@@ -291,6 +348,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
             proc.start()
             child.close()
             self._conns[number] = parent
+            self._signals[number] = signals
             self._procs[number] = proc
 
     # ------------------------------------------------------------------ Gymnasium API
@@ -300,9 +358,9 @@ class GameVectorEnv(gym.vector.VectorEnv):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Reset every env (``seed`` may be one int, then env ``i`` gets ``seed + i``)."""
         seeds = seeds_for(seed, self.num_envs)
-        payload = _RESET + pickle.dumps({"seeds": seeds, "options": options})
+        payload = pickle.dumps({"seeds": seeds, "options": options})
         for number in self._conns:
-            self._send(number, payload)
+            self._send(number, _RESET, payload)
         local = (lambda: self._local.reset(seeds, options)) if self._local else None
         infos = self._gather(local)  # every worker has written its rows once this returns
         return self._observations(), infos
@@ -326,9 +384,9 @@ class GameVectorEnv(gym.vector.VectorEnv):
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call a method (or read an attribute) of every env; return the results."""
-        payload = _CALL + pickle.dumps((name, args, kwargs))
+        payload = pickle.dumps((name, args, kwargs))
         for number in self._conns:
-            self._send(number, payload)
+            self._send(number, _CALL, payload)
         results = [self._local.call(name, args, kwargs)] if self._local else []
         results += [self._receive(number) for number in self._conns]
         return tuple(value for group in results for value in group)
@@ -343,9 +401,9 @@ class GameVectorEnv(gym.vector.VectorEnv):
 
     def close_extras(self, **kwargs: Any) -> None:
         """Stop the workers (they close their games), then reap them."""
-        for conn in self._conns.values():
-            with contextlib.suppress(BrokenPipeError, OSError):
-                conn.send_bytes(_CLOSE)
+        for signals in self._signals.values():
+            signals.command = _CLOSE
+            signals.go.release()
         if self._local:
             self._local.batch.close()
         for proc in self._procs.values():
@@ -361,14 +419,18 @@ class GameVectorEnv(gym.vector.VectorEnv):
     def _observations(self) -> np.ndarray:
         return self._shared.obs.copy() if self.copy else self._shared.obs
 
-    def _send(self, number: int, command: bytes) -> None:
+    def _send(self, number: int, command: int, payload: bytes = b"") -> None:
         """Send a command to a worker; a worker found dead makes this vector env unusable."""
         if self._broken is not None:
             raise WorkerError(self._broken)
-        try:
-            self._conns[number].send_bytes(command)
-        except OSError:  # BrokenPipeError: the worker is gone
-            raise self._worker_died(number) from None
+        if payload:
+            try:
+                self._conns[number].send_bytes(payload)
+            except OSError:  # BrokenPipeError: the worker is gone
+                raise self._worker_died(number) from None
+        signals = self._signals[number]
+        signals.command = command
+        signals.go.release()
 
     def _worker_died(self, number: int) -> WorkerError:
         """Reap a dead worker now and say how it ended; every later call raises the same."""
@@ -391,8 +453,16 @@ class GameVectorEnv(gym.vector.VectorEnv):
         return WorkerError(self._broken)
 
     def _receive(self, number: int) -> Any:
+        """Wait for a worker's answer; the reply it left on the pipe, if any, unpickled."""
+        signals, proc = self._signals[number], self._procs[number]
+        if not _acquire_soon(signals.done, self.spin):
+            while not signals.done.acquire(timeout=_CHECK_EVERY):
+                if not proc.is_alive() and not signals.done.acquire(False):
+                    raise self._worker_died(number)
+        if not signals.replied:
+            return {}
         try:
-            message = _receive_soon(self._conns[number], self.spin)
+            message = self._conns[number].recv_bytes()
         except (EOFError, OSError):
             raise self._worker_died(number) from None
         if message[:1] == _FAILED:
@@ -400,7 +470,7 @@ class GameVectorEnv(gym.vector.VectorEnv):
             raise WorkerError(
                 f"game group {number} raised {kind}: {text}\n--- in the worker ---\n{trace}"
             )
-        return pickle.loads(message) if message else {}
+        return pickle.loads(message)
 
     def _gather(self, local: Callable[[], Any] | None) -> dict[str, Any]:
         """Run the local group's part (while the workers run theirs), then read every reply."""
