@@ -1,7 +1,8 @@
 """The World Models agent behind the common interface (``--agent world_models``).
 
-Training runs :class:`~pygameplayer.agents.world_models.pipeline.Pipeline` in the run folder; the vector env
-the runner passes is not played (workers play their own games), only its spaces are used.
+Training runs :class:`~pygameplayer.agents.world_models.pipeline.Pipeline` in the run
+folder; the vector env the runner passes is not played (workers play their own games), only its
+spaces are used.
 
 Acting needs memory: C reads M's h, which sums up the episode so far. The agent keeps one h per
 env of the batch it is given and advances it at every :meth:`predict`; :meth:`reset_state`

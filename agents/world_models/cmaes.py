@@ -1,11 +1,12 @@
 """CMA-ES from the ``cma`` package, set up to be reproducible and resumable.
 
 :func:`run_generation` is one generation: ask for candidates, score them (and the current mean)
-with any :class:`~pygameplayer.agents.world_models.evaluation.CandidateEvaluator`, tell the fitnesses. The
-strategy draws its samples from its own ``numpy.random.RandomState`` (the ``randn``
-option), not from numpy's global generator, so pickling the strategy pickles its random state
-too: a run resumed from the pickle asks for exactly the candidates the uninterrupted run would.
-Pickles are written atomically, one per generation, before the checkpoint that refers to them.
+with any :class:`~pygameplayer.agents.world_models.evaluation.CandidateEvaluator`, tell the
+fitnesses. The strategy draws its samples from its own ``numpy.random.RandomState`` (the
+``randn`` option), not from numpy's global generator, so pickling the strategy pickles its random
+state too: a run resumed from the pickle asks for exactly the candidates the uninterrupted run
+would. Pickles are written atomically, one per generation, before the checkpoint that refers to
+them.
 """
 
 from __future__ import annotations

@@ -316,7 +316,10 @@ def test_a_failing_worker_is_reported_and_the_pool_closes():
 
 
 def test_the_agent_imports_without_ray():
-    code = "import sys; from pygameplayer.plugins import agent_class; agent_class('world_models'); assert 'ray' not in sys.modules"
+    code = (
+        "import sys; from pygameplayer.plugins import agent_class; "
+        "agent_class('world_models'); assert 'ray' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
