@@ -15,8 +15,8 @@
 3. Several games in one process (``make_vec(..., processes=1)``): steps/s summed over 8 games
    against 1 game alone, and the memory each extra live game costs (in a fresh process: its
    resident memory with 1 game live, then with 32 more, all played 50 steps).
-4. Processes: 2 processes of 8 games against 1 process of 8 games, and the ceiling: two bare
-   loops in two processes against one.
+4. Processes: 2 processes of 8 games against 1 process of 8 games (``--rounds`` + 2 times, in
+   turns), and the ceiling: two bare loops in two processes at once against one.
 """
 
 from __future__ import annotations
@@ -214,18 +214,24 @@ def processes(name: str, options: dict, steps: int, rounds: int) -> None:
     )
 
 
-def _bare_in_child(entry: str, frames: int, results: object) -> None:
+def _bare_in_child(entry: str, frames: int, start: object, results: object) -> None:
+    bare_fps(entry, frames=frames // 10)  # imports and first frames, before the clock starts
+    start.wait()  # type: ignore[attr-defined]
     results.put(bare_fps(entry, frames=frames))  # type: ignore[attr-defined]
 
 
 def bare_pair(entry: str, frames: int, rounds: int) -> None:
-    """The ceiling for any two-process scheme: two bare game loops at once vs one alone."""
+    """The ceiling for any two-process scheme: two bare game loops at once vs one alone.
+
+    Both loops start together (a barrier after a warm-up), so neither runs alone for a while.
+    """
     ctx = multiprocessing.get_context("spawn")
 
     def total(n: int) -> float:
-        results = ctx.Queue()
+        results, start = ctx.Queue(), ctx.Barrier(n)
         procs = [
-            ctx.Process(target=_bare_in_child, args=(entry, frames, results)) for _ in range(n)
+            ctx.Process(target=_bare_in_child, args=(entry, frames, start, results))
+            for _ in range(n)
         ]
         for p in procs:
             p.start()
@@ -260,8 +266,9 @@ def main() -> None:
         ("pixelcopter", {}),
         ("pong", {"obs_type": "grayscale", "size": 84, "frameskip": 4}),
     ):
-        processes(name, options, steps // (20 if name == "pong" else 4), rounds)
-    bare_pair(pygameplayer.get_spec("pong").entry, steps // 4, rounds)
+        processes(name, options, steps // (10 if name == "pong" else 2), rounds + 2)
+    for name in ("minipong", "pong"):
+        bare_pair(pygameplayer.get_spec(name).entry, steps // 2, rounds)
 
 
 if __name__ == "__main__":
