@@ -379,3 +379,20 @@ def test_gymnasium_make_vec_sync_runs_several_games_in_one_process(make_env):
         assert obs.shape == (3, 40, 40, 3)
     finally:
         envs.close()
+
+
+def test_every_start_finds_a_black_screen(make_env):
+    env = make_env("toygames.fidelity:starts_on_black", screen_size=(40, 40))
+    for seed in range(3):
+        env.reset(seed=seed)
+        env.step(0)
+    assert game(env).record == [((0, 0, 0, 255), (0, 0, 40, 40), None)]
+
+
+def test_a_games_init_brings_back_what_the_agent_quit(make_env):
+    env = make_env("toygames.fidelity:writes_text", screen_size=(40, 40))
+    env.reset(seed=0)
+    pygame.font.quit()
+    env.reset(seed=1)
+    assert pygame.font.get_init()
+    assert env.step(0)[0].any()

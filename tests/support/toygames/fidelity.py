@@ -200,3 +200,27 @@ def small_divergences():
         record.append((mixed, clock.get_fps(), mods_held, pygame.key.get_mods()))
         _frame(screen)
         clock.tick(30)
+
+
+def starts_on_black():
+    """Reads the screen before drawing (as after set_mode), then paints part of it white."""
+    pygame.init()
+    screen = pygame.display.set_mode((40, 40))
+    record.append((tuple(screen.get_at((0, 0))), tuple(screen.get_clip()), screen.get_colorkey()))
+    screen.set_clip((0, 0, 10, 10))
+    screen.set_colorkey((1, 2, 3))
+    while True:
+        pygame.event.get()
+        screen.fill((255, 255, 255))
+        pygame.display.flip()
+
+
+def writes_text():
+    """pygame.init() then a font: fails if init did not bring the font module back."""
+    pygame.init()
+    screen = pygame.display.set_mode((40, 40))
+    label = pygame.font.Font(None, 12).render("hi", True, (255, 255, 255))
+    while True:
+        pygame.event.get()
+        screen.blit(label, (0, 0))
+        pygame.display.flip()
