@@ -12,58 +12,65 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Callable
 from typing import Any
 
 import pygame
 
-Key = tuple[str, str, int, Any]
+#: An asset file: its absolute path and modification time (nanoseconds).
+File = tuple[str, int]
 
 
 class AssetCache:
     """Decoded assets by (kind, absolute path, modification time, extra)."""
 
     def __init__(self) -> None:
-        self._decoded: dict[Key, Any] = {}
+        self._decoded: dict[tuple[str, str, int, Any], Any] = {}
 
     def image(
-        self, path: str, namehint: str, load: Callable[..., pygame.Surface]
+        self, file: File, namehint: str, load: Callable[..., pygame.Surface]
     ) -> pygame.Surface:
-        """A fresh copy of the image at ``path``, decoded once with ``load``."""
-        key = _key("image", path, namehint)
+        """A fresh copy of the image ``file``, decoded once with ``load``."""
+        key = ("image", *file, namehint)
         decoded = self._decoded.get(key)
         if decoded is None:
+            path = file[0]
             decoded = self._decoded[key] = load(path, namehint) if namehint else load(path)
         return decoded.copy()
 
-    def samples(self, path: str, make: Callable[[str], Any]) -> bytes:
-        """The decoded samples of the sound at ``path`` (in the mixer's format)."""
-        key = _key("sound", path, pygame.mixer.get_init())
+    def samples(self, file: File, make: Callable[[str], Any]) -> bytes:
+        """The decoded samples of the sound ``file`` (in the mixer's format)."""
+        key = ("sound", *file, pygame.mixer.get_init())
         raw = self._decoded.get(key)
         if raw is None:
-            raw = self._decoded[key] = make(path).get_raw()
+            raw = self._decoded[key] = make(file[0]).get_raw()
         return raw
 
-    def font_file(self, path: str) -> io.BytesIO:
-        """The bytes of the font file at ``path``, to read a fresh font from."""
-        key = _key("font", path, None)
+    def font_file(self, file: File) -> io.BytesIO:
+        """The bytes of the font ``file``, to read a fresh font from."""
+        key = ("font", *file, None)
         data = self._decoded.get(key)
         if data is None:
-            with open(path, "rb") as file:
-                data = self._decoded[key] = file.read()
+            with open(file[0], "rb") as opened:
+                data = self._decoded[key] = opened.read()
         return io.BytesIO(data)
 
 
-def _key(kind: str, path: str, extra: Any) -> Key:
-    return (kind, path, os.stat(path).st_mtime_ns, extra)
+def asset_file(source: Any) -> File | None:
+    """The file an asset is named by (``None`` for file objects, and paths that are no file).
 
-
-def file_path(source: Any) -> str | None:
-    """The absolute path of an asset named by a path (``None`` for file objects and the like)."""
-    if isinstance(source, (str, os.PathLike)):
-        path = os.path.abspath(os.fspath(source))
-        return path if os.path.isfile(path) else None
-    return None
+    One ``stat`` tells both that it is a file and which version: a game loads dozens of assets at
+    every start.
+    """
+    if not isinstance(source, (str, os.PathLike)):
+        return None
+    path = os.path.abspath(os.fspath(source))
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (path, status.st_mtime_ns) if stat.S_ISREG(status.st_mode) else None
 
 
 #: One cache for every game in this process.

@@ -11,7 +11,7 @@ from typing import Any
 
 import pygame
 
-from pygameplayer.assets import ASSETS, file_path
+from pygameplayer.assets import ASSETS, asset_file
 from pygameplayer.gameside import GameSide
 from pygameplayer.interception.routing import calling_game, route
 from pygameplayer.patching import Patcher
@@ -25,10 +25,10 @@ def install(p: Patcher) -> None:
     real_load = pygame.image.load
 
     def load(side: GameSide, file: Any, namehint: str = "") -> pygame.Surface:
-        path = file_path(file)
-        if path is None:
+        found = asset_file(file)
+        if found is None:
             return real_load(file, namehint) if namehint else real_load(file)
-        return ASSETS.image(path, namehint, real_load)
+        return ASSETS.image(found, namehint, real_load)
 
     p.patch(pygame.image, "load", route(real_load, load))
     _install_fonts(p)
@@ -36,7 +36,7 @@ def install(p: Patcher) -> None:
 
 def _install_fonts(p: Patcher) -> None:
     real_font, real_sysfont = pygame.font.Font, pygame.font.SysFont
-    default_path = os.path.join(os.path.dirname(pygame.__file__), pygame.font.get_default_font())
+    default_font = os.path.join(os.path.dirname(pygame.__file__), pygame.font.get_default_font())
 
     class Font(real_font):  # type: ignore[misc, valid-type]
         """``pygame.font.Font`` for a game: read from the font file's bytes kept in memory."""
@@ -44,12 +44,12 @@ def _install_fonts(p: Patcher) -> None:
         def __init__(self, file: Any = None, size: int = 12) -> None:
             if calling_game() is None:  # the agent's own fonts: PyGame's way
                 super().__init__(file, size)
-            elif file is None and os.path.isfile(default_path):
+            elif file is None and (found := asset_file(default_font)) is not None:
                 scaled = max(1, int(int(size) * DEFAULT_FONT_SCALE))
-                super().__init__(ASSETS.font_file(default_path), scaled)
+                super().__init__(ASSETS.font_file(found), scaled)
             else:
-                path = file_path(file)
-                super().__init__(file if path is None else ASSETS.font_file(path), size)
+                found = asset_file(file)
+                super().__init__(file if found is None else ASSETS.font_file(found), size)
 
     def construct(path: str | None, size: int, bold: bool, italic: bool) -> Any:
         font = Font(path, size)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pygame
 
-from pygameplayer.assets import ASSETS, file_path
+from pygameplayer.assets import ASSETS, asset_file
 from pygameplayer.gameside import GameSide
 from pygameplayer.interception.routing import calling_game, route
 from pygameplayer.patching import Patcher
@@ -59,9 +59,9 @@ def install(p: Patcher) -> None:
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             named = kwargs.get("file", args[0] if len(args) == 1 and not kwargs else None)
-            path = file_path(named)
-            if path is not None:  # a sound file: decoded once per process (see assets.py)
-                super().__init__(buffer=ASSETS.samples(path, real_sound))
+            found = asset_file(named)
+            if found is not None:  # a sound file: decoded once per process (see assets.py)
+                super().__init__(buffer=ASSETS.samples(found, real_sound))
             else:
                 super().__init__(*args, **kwargs)
             self._side: GameSide = calling_game("virtual")  # type: ignore[assignment]
