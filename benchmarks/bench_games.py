@@ -47,7 +47,7 @@ IDLE = {
     "minipong": "the player never moves and loses 21-0 in ~1,400 frames, then it starts again",
     "halfpong": "five misses in ~250 frames, then it starts again",
     "tetris": "it waits on its start screen: a flip and a tick per frame",
-    "pixelcopter": "the copter falls and crashes in ~25 frames: mostly restarts (import, window)",
+    "pixelcopter": "it waits for a key before its first round: a flip and a tick per frame",
 }
 
 
