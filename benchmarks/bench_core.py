@@ -7,9 +7,10 @@
    keys posted as real events, its clock made free, nobody reading the screen: the ceiling; the
    state the policy would read and each episode's start are not counted), env steps/s through
    ``gymnasium.make`` without resets and with them, the env/bare ratio, the harness's cost per
-   frame, ``reset()`` median and 99th percentile, and this process's memory after the steps. Bare
-   and env are measured in turns, ``--rounds`` times; the figures are medians, with the spread of
-   the ratio.
+   frame, ``reset()`` median and 99th percentile (without a seed, as a training loop resets) and
+   median with a new seed each time, and this process's memory after the steps. Bare and env
+   are measured in turns, ``--rounds`` times; the figures are medians, with the spread of the
+   ratio. Then the reset of a game that only opens its window: the harness's own share.
 2. A game that loads 30 PNGs, 5 sounds and 3 fonts at every start, against the same game with
    no assets: reset time of each and their ratio.
 3. Several games in one process (``make_vec(..., processes=1)``): steps/s summed over 8 games
@@ -22,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing
 import shutil
 import sys
@@ -85,15 +87,33 @@ def per_game(label: str, name: str, options: dict, steps: int, rounds: int) -> N
     play_random(env, steps // frameskip, seed=1)
     memory = rss_mb()
     env.close()
-    resets = reset_times(lambda: gym.make(spec.env_id, **options), repeats=200) * 1e6
+    make = functools.partial(gym.make, spec.env_id, **options)
+    resets = reset_times(make, repeats=200, seeded=False) * 1e6
+    seeded = reset_times(make, repeats=200) * 1e6
     bare, without = float(np.median(bares)), float(np.median(plain))
     cost = (1 / (without * frameskip) - 1 / bare) * 1e6
     print(
         f"{label:<42} bare {bare:>8,.0f} f/s | env {without:>8,.0f} steps/s, "
         f"{np.median(whole):>8,.0f} with resets | env/bare {np.median(ratios):.2f} "
         f"({spread(ratios)}) | harness {cost:5.1f} us/frame | reset median "
-        f"{np.median(resets):6.0f} us, p99 {np.percentile(resets, 99):6.0f} us | "
+        f"{np.median(resets):6.0f} us, p99 {np.percentile(resets, 99):6.0f} us, seeded "
+        f"{np.median(seeded):6.0f} us | "
         f"RSS {memory:.0f} MB",
+        flush=True,
+    )
+
+
+def harness_reset(rounds: int) -> None:
+    """Reset of a game that does nothing at its start but open its window: the harness's share."""
+    spec = pygameplayer.register_game(
+        "blank", entry="toygames.blank:main", actions={"noop": []}, screen_size=(40, 40)
+    )
+    make = functools.partial(gym.make, spec.env_id)
+    plain = np.concatenate([reset_times(make, 500, seeded=False) for _ in range(rounds)]) * 1e6
+    seeded = np.concatenate([reset_times(make, 500) for _ in range(rounds)]) * 1e6
+    print(
+        f"a game that only opens its window and flips (the harness's own share of a reset): "
+        f"reset median {np.median(plain):,.0f} us, seeded {np.median(seeded):,.0f} us",
         flush=True,
     )
 
@@ -258,6 +278,7 @@ def main() -> None:
     print(machine())
     for label, name, options in GAMES:
         per_game(label, name, options, steps if "pong 640" not in label else steps // 4, rounds)
+    harness_reset(rounds)
     assets(rounds)
     for name in ("minipong", "halfpong", "pixelcopter"):
         many_in_one_process(name, steps // 4, rounds)

@@ -145,15 +145,19 @@ def play_random(env: Any, steps: int, seed: int = 0) -> tuple[float, float]:
     return time.perf_counter() - start, in_resets
 
 
-def reset_times(make: Callable[[], Any], repeats: int = 200) -> np.ndarray:
-    """Seconds each of ``repeats`` resets took (after a few to warm up)."""
+def reset_times(make: Callable[[], Any], repeats: int = 200, seeded: bool = True) -> np.ndarray:
+    """Seconds each of ``repeats`` resets took (after a few to warm up).
+
+    ``seeded``: each with a new seed; otherwise as a training loop resets, without one (the
+    env's generator goes on, and Gymnasium makes no new one).
+    """
     env = make()
     for seed in range(5):
         env.reset(seed=seed)
     times = []
     for seed in range(repeats):
         t = time.perf_counter()
-        env.reset(seed=seed)
+        env.reset(seed=seed) if seeded else env.reset()
         times.append(time.perf_counter() - t)
     env.close()
     return np.array(times)
