@@ -10,6 +10,7 @@ font read from the file's bytes in memory.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import stat
@@ -65,12 +66,18 @@ def asset_file(source: Any) -> File | None:
     """
     if not isinstance(source, (str, os.PathLike)):
         return None
-    path = os.path.abspath(os.fspath(source))
+    path = _absolute(os.fsdecode(source), os.getcwd())
     try:
         status = os.stat(path)
     except (OSError, ValueError):
         return None
     return (path, status.st_mtime_ns) if stat.S_ISREG(status.st_mode) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _absolute(path: str, cwd: str) -> str:
+    """``os.path.abspath`` in ``cwd``, remembered: games name the same files at every start."""
+    return os.path.normpath(os.path.join(cwd, path))
 
 
 #: One cache for every game in this process.
