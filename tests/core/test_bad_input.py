@@ -1,5 +1,6 @@
 """Bad input gets a clear, actionable error: never a hang, never a traceback from deep inside."""
 
+import numpy as np
 import pytest
 
 import pygameplayer
@@ -39,7 +40,9 @@ def test_missing_script_path():
         pygameplayer.register_game("ghost", entry="no/such/game.py", actions={"noop": []})
 
 
-@pytest.mark.parametrize("action", [7, -1, 1.5, "left", None, [0, 1]])
+@pytest.mark.parametrize(
+    "action", [7, -1, 1.5, "left", None, [0, 1], np.int64(7), np.uint8(4), np.True_, True]
+)
 def test_actions_outside_the_space(make_env, action):
     env = make_env("toygames.catch:main")
     env.reset(seed=0)
