@@ -75,7 +75,13 @@ def test_ctrl_c_stops_training_even_if_the_game_ignores_quit():
     )
     env = {**os.environ, "PYTHONPATH": str(SUPPORT)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        # as from a terminal: a test run started in the background (`cmd &`, nohup) passes
+        # SIGINT on ignored, and Python then leaves it ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert proc.stdout.readline().strip() == b"running"
