@@ -4,10 +4,12 @@
 import gymnasium as gym
 import numpy as np
 import pytest
+from testkit import KEYS
 
 import pygameplayer
 from pygameplayer import hooks
 from pygameplayer.batch import InProcessVectorEnv
+from pygameplayer.env import GameEnv
 from pygameplayer.vector import GameVectorEnv, WorkerError, make_game_vector_env
 
 
@@ -33,7 +35,11 @@ def test_same_results_as_each_game_alone_with_autoreset(catch, processes):
         got = [ours.reset(seed=[5, 6, 7])[0]]
         for a in actions:
             obs, rewards, term, trunc, infos = ours.step(a)
-            got.append((obs, rewards, term, trunc))
+            reasons = [
+                infos["end_reason"][i] if infos.get("_end_reason", [False] * 3)[i] else None
+                for i in range(3)
+            ]
+            got.append((obs, rewards, term, trunc, reasons))
     finally:
         ours.close()
     # the reference: each env alone in this process, one after the other, NEXT_STEP autoreset
@@ -47,12 +53,14 @@ def test_same_results_as_each_game_alone_with_autoreset(catch, processes):
                 if done:
                     obs, _ = env.reset()
                     reward, term, trunc = 0.0, False, False
+                    info = {}
                 else:
-                    obs, reward, term, trunc, _ = env.step(int(a[i]))
+                    obs, reward, term, trunc, info = env.step(int(a[i]))
                 done = term or trunc
-                g_obs, g_rew, g_term, g_trunc = got[step + 1]
+                g_obs, g_rew, g_term, g_trunc, g_reasons = got[step + 1]
                 assert np.array_equal(obs, g_obs[i]) and reward == g_rew[i]
                 assert (term, trunc) == (g_term[i], g_trunc[i])
+                assert info.get("end_reason") == g_reasons[i]
         finally:
             env.close()
     assert any(t[3].any() for t in got[1:])  # truncations happened (and were autoreset)
@@ -143,5 +151,38 @@ def test_one_crashing_game_leaves_the_others_running(catch):
         before = [module.frames for module in frames]
         envs.step(np.zeros(3, np.int64))  # the crashed game starts afresh, the others go on
         assert [module.frames for module in frames] == [b + 1 for b in before]
+    finally:
+        envs.close()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_end_reasons_reach_the_parent_as_infos(processes):
+    from pygameplayer.spec import GameSpec
+
+    def maker(ending, statistics=False):
+        spec = GameSpec(name=f"ends-{ending}", entry=f"toygames.endings:{ending}", actions=KEYS)
+
+        def make():
+            env = GameEnv(spec)
+            return gym.wrappers.RecordEpisodeStatistics(env) if statistics else env
+
+        return make
+
+    endings = ["by_return", "by_exit", "by_quit", "by_return"]
+    makers = [maker(e) for e in endings[:3]] + [maker("by_return", statistics=True)]
+    envs = GameVectorEnv(makers, processes=processes)
+    try:
+        envs.reset(seed=0)
+        seen: list[list] = [[] for _ in endings]
+        for _ in range(12):
+            _, _, terminated, _, infos = envs.step(np.zeros(4, np.int64))
+            for i in np.flatnonzero(terminated):
+                seen[i].append(infos["end_reason"][i])
+                assert infos["_end_reason"][i]
+            assert not infos.get("_end_reason", np.zeros(4, bool))[~terminated].any()
+            if terminated[3]:  # a richer info beside the end reason: it comes whole
+                assert infos["_episode"][3] and infos["episode"]["l"][3] > 0
+        assert [set(s) for s in seen] == [{"returned"}, {"exit"}, {"quit"}, {"returned"}]
+        assert all(len(s) == 2 for s in seen)  # ended, autoreset, ended again
     finally:
         envs.close()
