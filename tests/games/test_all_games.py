@@ -157,9 +157,9 @@ def test_a_person_can_start_and_close_every_game():
         for proc in procs.values():
             proc.stdout.readline()  # pygame's banner: the game is importing pygame now
         time.sleep(1.0)
-        for proc in procs.values():
-            if proc.poll() is None:  # Pixelcopter with nobody at the keys may have crashed
-                proc.send_signal(signal.SIGTERM)
+        for name, proc in procs.items():
+            assert proc.poll() is None, f"{name} ended on its own with nobody at the keys"
+            proc.send_signal(signal.SIGTERM)
         for name, proc in procs.items():
             _, err = proc.communicate(timeout=10)
             assert proc.returncode == 0, f"{name}: exit {proc.returncode}\n{err.decode()}"
