@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from testkit import run
 
 from pygameplayer.agents.base import Callback
 from pygameplayer.agents.ppo_rnd import RND, PPORNDAgent, PPORNDConfig, gae, live_samples
 from pygameplayer.agents.random_agent import RandomAgent
 from pygameplayer.agents.runlog import run_episodes
 from pygameplayer.agents.runner import make_envs
-from pygameplayer.cli import main
 
 FAST = PPORNDConfig(
     mode="extrinsic",
@@ -201,10 +201,6 @@ def test_normalizers_and_behaviour_survive_save_and_load(catch_state, tmp_path):
     batch = np.repeat(obs, 16, axis=0)
     assert np.array_equal(agent.predict(batch), loaded.predict(batch))
     assert np.array_equal(agent.act(batch), loaded.act(batch))  # same random state too
-
-
-def run(*args):
-    return main(["run", *args, "--no-progress"])
 
 
 def test_cli_trains_with_two_envs_logs_and_resumes(catch_state, tmp_path):

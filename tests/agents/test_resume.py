@@ -6,9 +6,9 @@ import os
 
 import numpy as np
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from testkit import only_run, rows, run
 
 from pygameplayer.agents.base import read_checkpoint
-from pygameplayer.cli import main
 
 PIXELS = [
     "--set",
@@ -24,22 +24,8 @@ PIXELS = [
 ]
 
 
-def run(*args):
-    return main(["run", *args, "--no-progress"])
-
-
-def only_run(folder):
-    (run_dir,) = [p for p in folder.iterdir() if p.is_dir()]
-    return run_dir
-
-
 def files_of(folder):
     return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def rows(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def dqn_run(tmp_path, *extra):

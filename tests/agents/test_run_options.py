@@ -1,13 +1,7 @@
 """Bad ``run`` options are refused before anything is made: exit code 2, a clear line, no folder."""
 
 import pytest
-
-from pygameplayer.cli import main
-
-
-def run(*args):
-    return main(["run", *args, "--no-progress"])
-
+from testkit import run
 
 BAD_NUMBERS = [
     ("random", "--episodes", "-3", "--episodes must be at least 1, got -3"),

@@ -1,10 +1,10 @@
 """What a run leaves behind: checkpoints, logs and records that hold up when things go wrong."""
 
-import csv
 import json
 import shlex
 
 import pytest
+from testkit import only_run, rows, run
 
 import pygameplayer
 from pygameplayer.agents.base import read_checkpoint
@@ -13,20 +13,6 @@ from pygameplayer.agents.runlog import RunLog
 from pygameplayer.cli import main
 
 PIXELS = ["--set", "frame_size=none", "--set", "learning_starts=50", "--set", "hidden=32"]
-
-
-def run(*args):
-    return main(["run", *args, "--no-progress"])
-
-
-def only_run(folder):
-    (run_dir,) = [p for p in folder.iterdir() if p.is_dir()]
-    return run_dir
-
-
-def rows(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def test_every_log_is_on_disk_once_a_checkpoint_is_written(catch_state, tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from testkit import only_run, run
 
 import pygameplayer
 from pygameplayer.cli import main
@@ -28,15 +29,6 @@ PIXELS = [
     "--set",
     "hidden=32",
 ]
-
-
-def run(*args):
-    return main(["run", *args, "--no-progress"])
-
-
-def only_run(folder):
-    (run_dir,) = [p for p in folder.iterdir() if p.is_dir()]
-    return run_dir
 
 
 @pytest.mark.parametrize("agent", ["random", "dqn"])

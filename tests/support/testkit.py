@@ -6,3 +6,24 @@ KEYS = {"noop": [], "left": ["K_LEFT"], "right": ["K_RIGHT"], "space": ["K_SPACE
 def act(env, name):
     """The action index called `name`."""
     return env.unwrapped.action_names.index(name)
+
+
+def run(*args):
+    """``python -m pygameplayer run ARGS --no-progress``, in this process: its exit code."""
+    from pygameplayer.cli import main
+
+    return main(["run", *args, "--no-progress"])
+
+
+def only_run(folder):
+    """The one run folder in ``folder``."""
+    (run_dir,) = [p for p in folder.iterdir() if p.is_dir()]
+    return run_dir
+
+
+def rows(path):
+    """A CSV log's rows, as dicts by column."""
+    import csv
+
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
