@@ -5,11 +5,11 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
+from testkit import trained_and_random
 
 from pygameplayer.agents.base import Callback
 from pygameplayer.agents.dqn import DQNAgent, DQNConfig
 from pygameplayer.agents.random_agent import RandomAgent
-from pygameplayer.agents.runlog import run_episodes
 from pygameplayer.agents.runner import make_envs
 
 FAST = DQNConfig(
@@ -30,10 +30,7 @@ def test_dqn_learns_catch_clearly_above_random(catch_state):
     envs = make_envs(catch_state, DQNAgent, FAST, 1)
     try:
         agent = DQNAgent(envs.single_observation_space, envs.single_action_space, FAST, seed=0)
-        agent.learn(envs, 2_500)
-        trained = np.mean(run_episodes(envs, agent, 5, seed=100))
-        rng_agent = RandomAgent(envs.single_observation_space, envs.single_action_space, seed=0)
-        random = np.mean(run_episodes(envs, rng_agent, 5, seed=100))
+        trained, random = trained_and_random(agent, envs, 2_500)
     finally:
         envs.close()
     assert trained > random + 3, (trained, random)
@@ -157,10 +154,7 @@ def test_dueling_head_and_prioritised_replay_learn_catch_with_a_falling_rate(cat
     envs = make_envs(catch_state, DQNAgent, config, 1)
     try:
         agent = DQNAgent(envs.single_observation_space, envs.single_action_space, config, seed=0)
-        agent.learn(envs, 2_500)
-        trained = np.mean(run_episodes(envs, agent, 5, seed=100))
-        rng_agent = RandomAgent(envs.single_observation_space, envs.single_action_space, seed=0)
-        random = np.mean(run_episodes(envs, rng_agent, 5, seed=100))
+        trained, random = trained_and_random(agent, envs, 2_500)
     finally:
         envs.close()
     assert trained > random + 3, (trained, random)

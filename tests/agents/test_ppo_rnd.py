@@ -7,12 +7,10 @@ import numpy as np
 import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from testkit import run
+from testkit import run, trained_and_random
 
 from pygameplayer.agents.base import Callback
 from pygameplayer.agents.ppo_rnd import RND, PPORNDAgent, PPORNDConfig, gae, live_samples
-from pygameplayer.agents.random_agent import RandomAgent
-from pygameplayer.agents.runlog import run_episodes
 from pygameplayer.agents.runner import make_envs
 
 FAST = PPORNDConfig(
@@ -32,10 +30,7 @@ def test_ppo_learns_catch_clearly_above_random(catch_state):
     envs = make_envs(catch_state, PPORNDAgent, FAST, 1)
     try:
         agent = PPORNDAgent(envs.single_observation_space, envs.single_action_space, FAST, seed=0)
-        agent.learn(envs, 3_000)
-        trained = np.mean(run_episodes(envs, agent, 5, seed=100))
-        rng_agent = RandomAgent(envs.single_observation_space, envs.single_action_space, seed=0)
-        random = np.mean(run_episodes(envs, rng_agent, 5, seed=100))
+        trained, random = trained_and_random(agent, envs, 3_000)
     finally:
         envs.close()
     assert trained > random + 5, (trained, random)

@@ -28,6 +28,16 @@ def game(env):
     return env.unwrapped.session.main_module
 
 
+def frames_each_step(env, steps):
+    """How many frames the game drew in each of ``steps`` steps."""
+    counts = []
+    for _ in range(steps):
+        before = game(env).frames
+        env.step(0)
+        counts.append(game(env).frames - before)
+    return counts
+
+
 # ---------------------------------------------------------------- threads
 
 
@@ -83,12 +93,7 @@ def test_an_agent_thread_gets_real_time_while_a_game_runs(make_env):
 def test_one_pause_does_not_make_a_game_count_as_paced(make_env):
     env = make_env("toygames.fidelity:splash_then_unpaced")
     env.reset(seed=0)
-    counts = []
-    for _ in range(12):
-        before = game(env).frames
-        env.step(0)
-        counts.append(game(env).frames - before)
-    assert counts == [1] * 12
+    assert frames_each_step(env, 12) == [1] * 12
     deltas = np.diff(game(env).ticks[-10:])
     assert np.all(np.abs(deltas - FPS60) <= 1)
 
@@ -96,12 +101,7 @@ def test_one_pause_does_not_make_a_game_count_as_paced(make_env):
 def test_short_sleeps_add_up_to_the_games_own_frame(make_env):
     env = make_env("toygames.fidelity:short_sleeps")
     env.reset(seed=0)
-    counts = []
-    for _ in range(20):
-        before = game(env).frames
-        env.step(0)
-        counts.append(game(env).frames - before)
-    assert counts == [1] * 20
+    assert frames_each_step(env, 20) == [1] * 20
     deltas = np.diff(game(env).ticks[-15:])
     assert np.all((deltas >= 16) & (deltas <= 18))
 

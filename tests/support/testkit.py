@@ -27,3 +27,16 @@ def rows(path):
 
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def trained_and_random(agent, envs, steps):
+    """Mean returns over the same 5 seeded episodes: ``agent`` trained ``steps``, and random."""
+    import numpy as np
+
+    from pygameplayer.agents.random_agent import RandomAgent
+    from pygameplayer.agents.runlog import run_episodes
+
+    agent.learn(envs, steps)
+    trained = np.mean(run_episodes(envs, agent, 5, seed=100))
+    rng_agent = RandomAgent(envs.single_observation_space, envs.single_action_space, seed=0)
+    return trained, np.mean(run_episodes(envs, rng_agent, 5, seed=100))
