@@ -22,6 +22,7 @@ from pygameplayer.agents.base import read_checkpoint
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 MAX_EPISODE_STEPS = 60
 TOTAL_STEPS = 2_400
+MAX_STEPS_PER_SESSION = 300  # so that five kills fit in the run on any machine
 SCRIPT = textwrap.dedent(
     f"""
     import sys
@@ -68,14 +69,14 @@ class Session:
     def output(self):
         return self.log.read_text()
 
-    def wait_for(self, ready, timeout=180):
+    def wait_for(self, ready, timeout=180, poll=0.05):
         """Wait until ``ready()``; False if the process ended first."""
         deadline = time.monotonic() + timeout
         while not ready():
             if self.proc.poll() is not None:
                 return False
             assert time.monotonic() < deadline, f"no progress:\n{self.output()[-3000:]}"
-            time.sleep(0.05)
+            time.sleep(poll)
         return True
 
     def wait_for_text(self, text):
@@ -122,16 +123,23 @@ def test_kill_9_at_random_moments_then_resume(tmp_path):
     checkpoints = run_dir / "checkpoints"
     kills, resumes, mid_checkpoint = 0, [0], 0
     for attempt in range(1, 6):
-        # let each session get past a checkpoint of its own, so that kills fall at many steps
+        # let each session get past a checkpoint of its own, so that kills fall at many steps;
+        # every wait is bounded in steps, not seconds, so a fast machine gets its kills too
         if not session.wait_for(lambda: newest_snapshot(checkpoints) > resumes[-1]):
-            break  # finished before the kill: a fast machine
+            break
         if attempt % 2 == 0:  # the moment a checkpoint file is half written, if we catch one
-            caught = session.wait_for(lambda: mid_write(checkpoints), timeout=30)
-            mid_checkpoint += caught
+            give_up = resumes[-1] + MAX_STEPS_PER_SESSION
+            session.wait_for(
+                lambda give_up=give_up: (
+                    mid_write(checkpoints) or newest_snapshot(checkpoints) >= give_up
+                ),
+                poll=0.001,
+            )
+            mid_checkpoint += mid_write(checkpoints)
         else:
-            time.sleep(rng.uniform(0.0, 1.5))
+            time.sleep(rng.uniform(0.0, 0.2))
         if session.proc.poll() is not None:
-            break  # finished before the kill: a fast machine
+            break
         assert session.kill() == -signal.SIGKILL
         kills += 1
         allowed = resumable_steps(checkpoints)
