@@ -43,7 +43,12 @@ LABELS = {
 README_PICTURES = {
     "dqn_halfpong_base.png": (
         "cpu",
-        ["dqn_ours_halfpong_seed0_base.csv", "dqn_sb3_halfpong_seed0.csv"],
+        [
+            "dqn_ours_halfpong_seed0_base.csv",
+            "dqn_ours_halfpong_seed1_base.csv",
+            "dqn_sb3_halfpong_seed0.csv",
+            "dqn_sb3_halfpong_seed1.csv",
+        ],
     ),
     "dqn_halfpong_variants.png": (
         "cpu",
@@ -63,7 +68,11 @@ README_PICTURES = {
     ),
     "dqn_pong_fast1.png": (
         "cpu",
-        ["dqn_ours_pong_seed0_fast1.csv", "dqn_ours_pong_seed1_fast1.csv"],
+        [
+            "dqn_ours_pong_seed0_fast1.csv",
+            "dqn_ours_pong_seed1_fast1.csv",
+            "dqn_ours_pong_seed2_fast1.csv",
+        ],
     ),
     "dqn_minipong.png": ("wall", ["dqn_ours_minipong_seed0.csv"]),
 }
