@@ -75,6 +75,10 @@ README_PICTURES = {
         ],
     ),
     "dqn_minipong.png": ("wall", ["dqn_ours_minipong_seed0.csv"]),
+    "dqn_minipong_base.png": (
+        "cpu",
+        ["dqn_ours_minipong_seed0_base.csv", "dqn_sb3_minipong_seed0.csv"],
+    ),
 }
 CLOCKS = {
     "wall": ("train_seconds", "training minutes (evaluations excluded)"),
