@@ -245,7 +245,7 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         return self._grabber.grab(surface, out)
 
     def _action_index(self, action: Any) -> int:
-        if type(action) in _NUMPY_INTEGERS:  # what sampling an action space or a policy gives
+        if isinstance(action, np.integer):  # what sampling an action space or a policy gives
             return int(action)
         try:
             if isinstance(action, (bool, np.bool_)) or np.ndim(action) != 0:
@@ -296,10 +296,6 @@ class GameEnv(gym.Env[np.ndarray, np.int64]):
         self._running = False
         return int(np.asarray(self._observe()).size)
 
-
-_NUMPY_INTEGERS = frozenset(
-    (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)
-)
 
 #: Screen sizes and state lengths learned by running a game, per spec (a spec registered again,
 #: with other hooks, is probed again).
