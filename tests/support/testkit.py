@@ -1,5 +1,9 @@
 """Small helpers shared by the test modules."""
 
+import csv
+
+import numpy as np
+
 KEYS = {"noop": [], "left": ["K_LEFT"], "right": ["K_RIGHT"], "space": ["K_SPACE"]}
 
 
@@ -23,16 +27,12 @@ def only_run(folder):
 
 def rows(path):
     """A CSV log's rows, as dicts by column."""
-    import csv
-
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
 
 
 def trained_and_random(agent, envs, steps):
     """Mean returns over the same 5 seeded episodes: ``agent`` trained ``steps``, and random."""
-    import numpy as np
-
     from pygameplayer.agents.random_agent import RandomAgent
     from pygameplayer.agents.runlog import run_episodes
 
